@@ -1,0 +1,136 @@
+import type { ObservableInput } from "rxjs";
+import type { Cost, EventDraft } from "./events.ts";
+import type { JsonObject } from "./json.ts";
+import type { Sample } from "./sample.ts";
+
+/** Options every stage call receives. */
+export interface CallOptions {
+  /** Aborted on Ctrl-C or when the run fails: stop starting new work. */
+  signal: AbortSignal;
+}
+
+// ── source ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Reads samples. `read` is called once per pass (the runner reads once to score and again to
+ * train), so it must be re-iterable and stream: never hold the whole dataset in memory.
+ */
+export interface Source {
+  read(options: CallOptions): AsyncIterable<Sample>;
+  /** The number of samples, if it can be had cheaply (it drives progress bars). */
+  count?(options: CallOptions): Promise<number | undefined>;
+  /** Tallies of the last completed pass, e.g. `{ read: 100, skipped: 2 }`. */
+  stats?(): Record<string, number>;
+}
+
+// ── uncertainty ───────────────────────────────────────────────────────────────────────
+
+/** One sample's rating. `score: null` means it could not be had; `reason` says why. */
+export interface UncertaintyResult {
+  score: number | null;
+  reason?: string;
+  /** What produced the score (`openai:gpt-4o`, `field:score`); defaults to the plugin's name. */
+  source?: string;
+  cost?: Cost;
+  /** True when no new (paid) call was made for this result. */
+  cached?: boolean;
+}
+
+/**
+ * An offline estimator rates each sample before training. Calls run concurrently
+ * (`concurrency`, overridable in the manifest); one failed rating should return
+ * `{ score: null, reason }` rather than throw, since a throw fails the run.
+ */
+export interface OfflineEstimator {
+  mode?: "offline";
+  /** How many `estimate` calls may run at once (default 8). */
+  concurrency?: number;
+  estimate(sample: Sample, options: CallOptions): ObservableInput<UncertaintyResult>;
+  /** Called once when the stage ends (flush caches, close connections). */
+  close?(): Promise<void>;
+}
+
+/**
+ * An online estimator turns quantities of the training forward pass into ε during training
+ * (spec §4, PPL-ratio). Its state is checkpointed with the model.
+ */
+export interface OnlineEstimator {
+  mode: "online";
+  /** ε for each sample of a batch, from each sample's mean NLL over its targets. */
+  next(meanNll: readonly number[]): number[];
+  /** The running state, for checkpoints. */
+  state(): JsonObject;
+  restore(state: JsonObject): void;
+}
+
+/** Either kind of uncertainty estimator. */
+export type UncertaintyEstimator = OfflineEstimator | OnlineEstimator;
+
+// ── mapper ────────────────────────────────────────────────────────────────────────────
+
+/** ε per sample, in the order of the scores given, plus what the mapping did. */
+export interface MapResult {
+  values: ArrayLike<number>;
+  /** How many null scores were imputed. */
+  imputed: number;
+  /** How many values were clipped at the cap. */
+  clipped: number;
+  /** Mapper-specific facts (β, α, cap, solver, ...). */
+  details: JsonObject;
+}
+
+/**
+ * Maps all scores of a dataset to label-smoothing values. It sees every score at once (a
+ * barrier), but only numbers: the samples themselves are not kept.
+ */
+export interface Mapper {
+  map(scores: ReadonlyArray<number | null>): MapResult;
+}
+
+// ── loss ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A training loss over tensors of the trainer's library (core knows no tensor type).
+ * `epsilon` holds one smoothing value per sample of the batch.
+ */
+export interface Loss<T = unknown> {
+  perSample(logits: T, labels: T, epsilon: readonly number[]): T;
+  mean(logits: T, labels: T, epsilon: readonly number[]): T;
+}
+
+// ── trainer ───────────────────────────────────────────────────────────────────────────
+
+/** What a trainer is handed. */
+export interface TrainInput {
+  /** Reads the training samples (one pass per call). */
+  samples(options: CallOptions): AsyncIterable<Sample>;
+  /** ε by sample id, from the mapper; absent when ε comes from an online estimator or not at all. */
+  smoothing?: ReadonlyMap<string, number>;
+  /** The online estimator, when the manifest's uncertainty stage is one. */
+  online?: OnlineEstimator;
+  /** The loss plugin, when the manifest names one. */
+  loss?: Loss;
+}
+
+/**
+ * Trains a model. It reports progress as `train.step` and `checkpoint` events; the path of the
+ * last checkpoint is handed to evaluators as `artifacts.model`.
+ */
+export interface Trainer {
+  train(input: TrainInput, options: CallOptions): ObservableInput<EventDraft>;
+}
+
+// ── evaluator ─────────────────────────────────────────────────────────────────────────
+
+/** What an evaluator is handed. */
+export interface EvaluateInput {
+  /** Outputs of earlier stages by name, e.g. `model` (a checkpoint directory). */
+  artifacts: Readonly<Record<string, string>>;
+  /** The run's samples (one pass per call). */
+  samples(options: CallOptions): AsyncIterable<Sample>;
+}
+
+/** Measures something and reports it as `eval` events. */
+export interface Evaluator {
+  evaluate(input: EvaluateInput, options: CallOptions): ObservableInput<EventDraft>;
+}
