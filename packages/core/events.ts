@@ -85,7 +85,7 @@ export interface SmoothingEvent extends EventBase {
   type: "smoothing";
   sampleId: string;
   epsilon: number;
-  /** The score ε was computed from, after imputation. */
+  /** The sample's score; null when it had none and the mapper imputed one. */
   score: number | null;
   mapper: string;
 }

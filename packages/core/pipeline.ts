@@ -1,0 +1,159 @@
+import { concat, defer, EMPTY, from, map, mergeMap, of, tap, type Observable } from "rxjs";
+import type { EventDraft, UncertaintyEvent } from "./events.ts";
+import type { Evaluator, Loss, Mapper, OfflineEstimator, OnlineEstimator, Source, Trainer, UncertaintyEstimator } from "./kinds.ts";
+import { mapSmoothing } from "./map_smoothing.ts";
+import { samplesFrom } from "./samples_from.ts";
+import { scoreSamples } from "./score_samples.ts";
+import { Gate } from "./_gate.ts";
+
+/** A created plugin instance with the names the events use. */
+export interface Staged<T> {
+  /** The plugin's name. */
+  name: string;
+  /** The manifest slot (`source`, `evaluators[0]`, ...). */
+  key: string;
+  instance: T;
+}
+
+/** The instances a pipeline runs, one per manifest slot. */
+export interface PipelineStages {
+  source: Staged<Source>;
+  uncertainty?: Staged<UncertaintyEstimator> & { concurrency?: number };
+  mapper?: Staged<Mapper>;
+  loss?: Staged<Loss>;
+  trainer?: Staged<Trainer>;
+  evaluators?: Array<Staged<Evaluator>>;
+}
+
+/** Run-level inputs of {@linkcode buildPipeline}. */
+export interface PipelineOptions {
+  signal: AbortSignal;
+  /** Ratings from an earlier attempt of the run, by sample id (resume). */
+  known?: ReadonlyMap<string, EventDraft<UncertaintyEvent>>;
+  /** Filled as the run goes: `model` is the last checkpoint's path. */
+  artifacts?: Record<string, string>;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+function isOnline(estimator: UncertaintyEstimator): estimator is OnlineEstimator {
+  return estimator.mode === "online";
+}
+
+/**
+ * Builds a run's event stream from created stages: source → uncertainty (concurrent) → mapper
+ * (barrier) → trainer → evaluators, each stage bracketed by `stage.start` / `stage.end`. The
+ * stream is cold: nothing runs until it is subscribed, and unsubscribing stops every stage.
+ *
+ * @example
+ * ```ts
+ * buildPipeline({ source: { name: "s", key: "source", instance: source } }, { signal })
+ *   .subscribe((event) => console.log(event.type));
+ * ```
+ */
+export function buildPipeline(stages: PipelineStages, options: PipelineOptions): Observable<EventDraft> {
+  const { signal } = options;
+  const artifacts = options.artifacts ?? {};
+  const { source, uncertainty, mapper, trainer } = stages;
+  const offline = uncertainty && !isOnline(uncertainty.instance) ? (uncertainty as Staged<OfflineEstimator> & { concurrency?: number }) : undefined;
+  const online = uncertainty && isOnline(uncertainty.instance) ? uncertainty.instance : undefined;
+  const smoothing = new Map<string, number>();
+
+  const readPass$ = defer(() => {
+    const concurrency = offline?.concurrency ?? offline?.instance.concurrency ?? DEFAULT_CONCURRENCY;
+    // Read ahead a little so that the estimator never waits on the file, but no further.
+    const gate = offline ? new Gate(concurrency * 4) : undefined;
+    let events$: Observable<EventDraft> = samplesFrom(source.instance.read({ signal }), { signal, ...(gate ? { gate } : {}) });
+    const counts = { samples: 0, scored: 0, failed: 0, cached: 0 };
+    let costUsd = 0;
+    if (offline) {
+      events$ = events$.pipe(
+        scoreSamples({
+          estimate: (sample) => offline.instance.estimate(sample, { signal }),
+          concurrency,
+          source: offline.name,
+          ...(options.known ? { known: options.known } : {}),
+          onSettled: () => gate?.release(),
+        }),
+      );
+    }
+    events$ = events$.pipe(
+      tap((event) => {
+        if (event.type === "sample") counts.samples++;
+        else if (event.type === "uncertainty") {
+          if (event.score === null) counts.failed++;
+          else counts.scored++;
+          if (event.cached) counts.cached++;
+          costUsd += event.cost?.usd ?? 0;
+        }
+      }),
+    );
+    if (mapper) {
+      events$ = events$.pipe(
+        mapSmoothing({ mapper: mapper.instance, name: mapper.name }),
+        tap((event) => {
+          if (event.type === "smoothing") smoothing.set(event.sampleId, event.epsilon);
+        }),
+      );
+    }
+    const start$ = from(Promise.resolve(source.instance.count?.({ signal }))).pipe(
+      mergeMap((total) => {
+        const starts: EventDraft[] = [{ type: "stage.start", stage: "source", plugin: source.name, ...(total !== undefined ? { total } : {}) }];
+        if (offline) starts.push({ type: "stage.start", stage: offline.key, plugin: offline.name, ...(total !== undefined ? { total } : {}) });
+        return from(starts);
+      }),
+    );
+    const end$ = defer(() => {
+      const ends: EventDraft[] = [{ type: "stage.end", stage: "source", plugin: source.name, counts: { ...source.instance.stats?.(), samples: counts.samples } }];
+      if (offline) {
+        ends.push({ type: "stage.end", stage: offline.key, plugin: offline.name, counts: { scored: counts.scored, failed: counts.failed, cached: counts.cached, costUsd } });
+      }
+      return from(ends);
+    });
+    return concat(start$, events$, end$);
+  });
+
+  // Without an offline estimator or a mapper there is nothing to do before training but read;
+  // a trainer reads the source itself, so the first pass is skipped then.
+  const firstPass = offline !== undefined || mapper !== undefined || trainer === undefined;
+
+  const train$ = trainer
+    ? defer(() =>
+        concat(
+          of<EventDraft>({ type: "stage.start", stage: trainer.key, plugin: trainer.name }),
+          from(
+            trainer.instance.train(
+              {
+                samples: (o) => source.instance.read(o),
+                ...(mapper ? { smoothing } : {}),
+                ...(online ? { online } : {}),
+                ...(stages.loss ? { loss: stages.loss.instance } : {}),
+              },
+              { signal },
+            ),
+          ).pipe(
+            tap((event) => {
+              if (event.type === "checkpoint") artifacts.model = event.path;
+            }),
+          ),
+          of<EventDraft>({ type: "stage.end", stage: trainer.key, plugin: trainer.name, counts: {} }),
+        ),
+      )
+    : EMPTY;
+
+  const evaluate$ = from(stages.evaluators ?? []).pipe(
+    mergeMap(
+      (evaluator) =>
+        concat(
+          of<EventDraft>({ type: "stage.start", stage: evaluator.key, plugin: evaluator.name }),
+          defer(() => from(evaluator.instance.evaluate({ artifacts: { ...artifacts }, samples: (o) => source.instance.read(o) }, { signal }))).pipe(
+            map((event) => (event.type === "eval" && !event.evaluator ? { ...event, evaluator: evaluator.name } : event)),
+          ),
+          of<EventDraft>({ type: "stage.end", stage: evaluator.key, plugin: evaluator.name, counts: {} }),
+        ),
+      1,
+    ),
+  );
+
+  return concat(firstPass ? readPass$ : EMPTY, train$, evaluate$);
+}
