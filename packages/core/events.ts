@@ -224,3 +224,25 @@ export function toLogRecord(event: UalEvent): JsonObject {
   }
   return event as unknown as { [key: string]: JsonValue };
 }
+
+/** Every event type, in the order a run emits them; for filters and option schemas. */
+export const EVENT_TYPES = [
+  "run.start",
+  "stage.start",
+  "stage.end",
+  "sample",
+  "uncertainty",
+  "smoothing",
+  "mapping",
+  "train.step",
+  "eval",
+  "checkpoint",
+  "log",
+  "error",
+  "run.end",
+] as const satisfies readonly UalEventType[];
+
+// Fails to compile when an event type is added to the union but not to EVENT_TYPES.
+type _AllListed = Exclude<UalEventType, (typeof EVENT_TYPES)[number]> extends never ? true : never;
+const _allListed: _AllListed = true;
+void _allListed;

@@ -25,3 +25,4 @@ export * from "./score_samples.ts";
 export * from "./map_smoothing.ts";
 export * from "./pipeline.ts";
 export * from "./run_pipeline.ts";
+export * from "./discover_plugins.ts";

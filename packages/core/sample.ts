@@ -12,7 +12,7 @@ export interface Turn {
 /** Where a sample came from, so that errors can point at it (`file:line`). */
 export interface SampleLocation {
   file: string;
-  /** 1-based line of a JSONL file, or 1-based index of a JSON array element. */
+  /** 1-based line where the record starts (for a JSON array: where the element starts). */
   line: number;
 }
 

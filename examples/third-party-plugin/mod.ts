@@ -1,0 +1,2 @@
+export * from "./lexical_variety.ts";
+export * from "./plugin.ts";

@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, test } from "vitest";
+import { isPlugin } from "@ual/core";
+import { ROOT } from "./_cli.ts";
+
+const packages = ["packages", "plugins"].flatMap((group) =>
+  readdirSync(join(ROOT, group))
+    .filter((name) => existsSync(join(ROOT, group, name, "package.json")))
+    .map((name) => join(ROOT, group, name)),
+);
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (["node_modules", "dist", "fixtures", "bench"].includes(entry.name)) return [];
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith(".ts") ? [path] : [];
+  });
+
+describe("every package", () => {
+  test.each(packages.map((p) => [p.slice(ROOT.length + 1), p]))("%s: mod.ts only re-exports; ESM; has a README", (_name, dir) => {
+    const mod = readFileSync(join(dir, "mod.ts"), "utf8");
+    const code = mod.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "").split("\n").filter((l) => l.trim() !== "");
+    for (const line of code) expect(line).toMatch(/^export (\*|\{[^}]*\}|type \{[^}]*\}) from "[^"]+";$/);
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { type?: string; name: string };
+    expect(manifest.type).toBe("module");
+    expect(manifest.name.startsWith("@ual/")).toBe(true);
+    expect(existsSync(join(dir, "README.md"))).toBe(true);
+  });
+
+  test("no source file uses `any` or a default export", () => {
+    const offenders: string[] = [];
+    for (const dir of packages) {
+      for (const file of sourceFiles(dir)) {
+        const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+        if (/[:<,(]\s*any\b(?![-\w])/.test(text) || /\bas any\b/.test(text)) offenders.push(`${file}: any`);
+        if (/^export default\b/m.test(text)) offenders.push(`${file}: default export`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  test("plugins declare the version of their package and depend on @ual/core as a peer only", async () => {
+    for (const dir of packages.filter((p) => p.includes(`${join(ROOT, "plugins")}`))) {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; version: string; peerDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+      expect(manifest.peerDependencies?.["@ual/core"], manifest.name).toBeDefined();
+      expect(manifest.dependencies?.["@ual/core"], manifest.name).toBeUndefined();
+      // Plugins never depend on other plugins.
+      for (const dep of Object.keys(manifest.dependencies ?? {})) {
+        expect(existsSync(join(ROOT, "plugins", dep.replace("@ual/", ""))), `${manifest.name} depends on plugin ${dep}`).toBe(false);
+      }
+      const module = (await import(pathToFileURL(join(dir, "dist", "mod.js")).href)) as Record<string, unknown>;
+      const plugins = Object.values(module).filter(isPlugin);
+      expect(plugins.length, manifest.name).toBeGreaterThan(0);
+      for (const plugin of plugins) {
+        expect(plugin.version, plugin.name).toBe(manifest.version);
+        expect(plugin.name.startsWith(manifest.name), plugin.name).toBe(true);
+      }
+    }
+  });
+});
