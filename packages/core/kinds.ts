@@ -56,6 +56,11 @@ export interface OfflineEstimator {
  */
 export interface OnlineEstimator {
   mode: "online";
+  /**
+   * Which NLL the trainer must hand to `next`: `"next-token"` (default; logits at t scored against
+   * the label at t+1) or `"reference"` (the reference code's unshifted gather, spec §4.1).
+   */
+  shift?: "next-token" | "reference";
   /** ε for each sample of a batch, from each sample's mean NLL over its targets. */
   next(meanNll: readonly number[]): number[];
   /** The running state, for checkpoints. */

@@ -216,6 +216,12 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
       instances.set(stage.key, { stage, instance });
       if (stage.kind === "reporter") reporters.push({ name: stage.plugin.name, reporter: instance as Reporter });
     }
+    const estimatorStage = instances.get("uncertainty");
+    if (estimatorStage && (estimatorStage.instance as UncertaintyEstimator).mode === "online") {
+      const name = estimatorStage.stage.plugin.name;
+      if (instances.has("mapper")) throw new Error(`stages.mapper: ${name} is an online estimator — ε comes from it during training — so remove the mapper`);
+      if (!instances.has("trainer")) throw new Error(`stages.uncertainty: ${name} is an online estimator and works inside training; add stages.trainer`);
+    }
     emit({
       type: "run.start",
       manifest: resolved.file ?? manifest.name ?? "(inline)",

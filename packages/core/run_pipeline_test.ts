@@ -136,4 +136,13 @@ describe("runPipeline()", () => {
     expect(events.filter((e) => e.type === "sample")).toHaveLength(4);
     expect(events.find((e) => e.type === "stage.end")).toMatchObject({ stage: "source", counts: { samples: 4 } });
   });
+
+  test("an online estimator with a mapper, or without a trainer, fails with a clear message", async () => {
+    const withMapper = await run(manifest({ uncertainty: `{ use: "${plugins}#online" }` }));
+    expect(withMapper.result.status).toBe("failed");
+    expect(withMapper.result.error?.message).toBe("stages.mapper: fixture/online is an online estimator — ε comes from it during training — so remove the mapper");
+    const text = `apiVersion: ual/v1\nstages:\n  source: { use: "${plugins}#list-source", with: { count: 2 } }\n  uncertainty: { use: "${plugins}#online" }\n`;
+    const noTrainer = await run(text);
+    expect(noTrainer.result.error?.message).toContain("add stages.trainer");
+  });
 });
