@@ -26,3 +26,4 @@ export * from "./map_smoothing.ts";
 export * from "./pipeline.ts";
 export * from "./run_pipeline.ts";
 export * from "./discover_plugins.ts";
+export * from "./use_plugin.ts";

@@ -1,23 +1,10 @@
-import { type Mapper, type PluginContext, isPlugin, silentLogger } from "@ual/core";
+import { type Mapper, isPlugin, usePlugin } from "@ual/core";
 import { InfeasibleAlphaError } from "@ual/mapping";
 import { describe, expect, test } from "vitest";
 import { plugin, truncatedLinear } from "./mod.ts";
 
-const context: PluginContext = {
-  runId: "test-run",
-  runDir: "/tmp/ual-test/runs/test-run",
-  baseDir: "/tmp/ual-test",
-  cacheDir: "/tmp/ual-test/.ual",
-  stage: "mapper",
-  logger: silentLogger,
-  signal: new AbortController().signal,
-  secrets: {},
-  resolvePath: (path) => `/tmp/ual-test/${path}`,
-  seed: 1337,
-};
-
 async function mapper(withOptions: unknown): Promise<Mapper> {
-  return await plugin.create(plugin.options.parse(withOptions), context);
+  return await usePlugin(plugin, withOptions);
 }
 
 describe("plugin", () => {

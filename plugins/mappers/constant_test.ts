@@ -1,9 +1,9 @@
+import { usePlugin } from "@ual/core";
 import { expect, test } from "vitest";
 import { constant } from "./constant.ts";
-import { testContext } from "./_test_context.ts";
 
 test("constant gives every sample ε = α, null scores included", async () => {
-  const mapper = await constant.create(constant.options.parse({ alpha: 0.3 }), testContext);
+  const mapper = await usePlugin(constant, { alpha: 0.3 });
   const result = mapper.map([5, null, 99]);
   expect(Array.from(result.values)).toEqual([0.3, 0.3, 0.3]);
   expect(result).toMatchObject({ imputed: 0, clipped: 0, details: { alpha: 0.3, mean: 0.3 } });

@@ -1,9 +1,9 @@
+import { usePlugin } from "@ual/core";
 import { expect, test } from "vitest";
 import { none } from "./none.ts";
-import { testContext } from "./_test_context.ts";
 
 test("none gives every sample ε = 0, even when every score is null", async () => {
-  const mapper = await none.create(none.options.parse({}), testContext);
+  const mapper = await usePlugin(none, {});
   const result = mapper.map([null, null, 4]);
   expect(Array.from(result.values)).toEqual([0, 0, 0]);
   expect(result).toMatchObject({ imputed: 0, clipped: 0 });

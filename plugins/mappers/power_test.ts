@@ -1,9 +1,9 @@
+import { usePlugin } from "@ual/core";
 import { expect, test } from "vitest";
 import { power } from "./power.ts";
-import { testContext } from "./_test_context.ts";
 
 test("power maps ε ∝ u^γ with mean α (γ = 2 by default)", async () => {
-  const mapper = await power.create(power.options.parse({ alpha: 0.1 }), testContext);
+  const mapper = await usePlugin(power, { alpha: 0.1 });
   const result = mapper.map([1, 2, 3]);
   const expected = [1, 4, 9].map((x) => (0.3 * x) / 14);
   for (let i = 0; i < 3; i++) expect(result.values[i]).toBeCloseTo(expected[i]!, 15);
@@ -12,7 +12,7 @@ test("power maps ε ∝ u^γ with mean α (γ = 2 by default)", async () => {
 });
 
 test("power imputes null scores with the median first", async () => {
-  const mapper = await power.create(power.options.parse({ alpha: 0.2, gamma: 1 }), testContext);
+  const mapper = await usePlugin(power, { alpha: 0.2, gamma: 1 });
   const result = mapper.map([10, null, 30]);
   expect(result.imputed).toBe(1);
   expect(result.details["median"]).toBe(20);

@@ -1,10 +1,10 @@
+import { usePlugin } from "@ual/core";
 import { InfeasibleAlphaError } from "@ual/mapping";
 import { expect, test } from "vitest";
 import { rank } from "./rank.ts";
-import { testContext } from "./_test_context.ts";
 
 test("rank maps normalised ranks linearly with mean α, after imputing nulls", async () => {
-  const mapper = await rank.create(rank.options.parse({ alpha: 0.1 }), testContext);
+  const mapper = await usePlugin(rank, { alpha: 0.1 });
   const result = mapper.map([5, null, 90, 40]);
   // The null gets the median 40, so the ranks are [0, 0.5, 1, 0.5] and β = 0.4/2.
   expect(Array.from(result.values).map((v) => Number(v.toFixed(12)))).toEqual([0, 0.1, 0.2, 0.1]);
@@ -16,7 +16,7 @@ test("rank maps normalised ranks linearly with mean α, after imputing nulls", a
 });
 
 test("rank clips at the cap", async () => {
-  const mapper = await rank.create(rank.options.parse({ alpha: 0.3, cap: 0.4 }), testContext);
+  const mapper = await usePlugin(rank, { alpha: 0.3, cap: 0.4 });
   const result = mapper.map([1, 2, 3, 4, 5]);
   expect(result.clipped).toBeGreaterThan(0);
   expect(Math.max(...Array.from(result.values))).toBe(0.4);
@@ -31,7 +31,7 @@ test("rank options default to α 0.1, cap 0.99 and reject α above the cap on th
 });
 
 test("rank of a single sample is infeasible for α > 0", async () => {
-  const mapper = await rank.create(rank.options.parse({}), testContext);
+  const mapper = await usePlugin(rank, {});
   expect(() => mapper.map([42])).toThrow(InfeasibleAlphaError);
 });
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createLogger, isPlugin, type PluginContext, type Sample, silentLogger, type Source } from "@ual/core";
+import { createLogger, createPluginContext, isPlugin, type PluginContext, type Sample, type Source } from "@ual/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plugin } from "./plugin.ts";
 
@@ -15,18 +15,11 @@ afterAll(async () => {
 });
 
 function context(logs?: string[]): PluginContext {
-  return {
-    runId: "test-run",
-    runDir: join(dir, "runs/test-run"),
+  return createPluginContext({
     baseDir: dir,
-    cacheDir: join(dir, ".ual"),
     stage: "source",
-    logger: logs === undefined ? silentLogger : createLogger((level, message) => logs.push(`${level} ${message}`)),
-    signal: new AbortController().signal,
-    secrets: {},
-    resolvePath: (path) => resolve(dir, path),
-    seed: 0,
-  };
+    ...(logs === undefined ? {} : { logger: createLogger((level, message) => logs.push(`${level} ${message}`)) }),
+  });
 }
 
 async function create(options: unknown, logs?: string[]): Promise<Source> {

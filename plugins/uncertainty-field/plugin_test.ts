@@ -1,26 +1,13 @@
-import { isPlugin, type PluginContext, type Sample, silentLogger, type UncertaintyResult } from "@ual/core";
+import { isPlugin, type Sample, type UncertaintyResult, usePlugin } from "@ual/core";
 import { describe, expect, it } from "vitest";
 import { plugin } from "./plugin.ts";
-
-const context: PluginContext = {
-  runId: "test-run",
-  runDir: "/tmp/runs/test-run",
-  baseDir: "/tmp",
-  cacheDir: "/tmp/.ual",
-  stage: "uncertainty",
-  logger: silentLogger,
-  signal: new AbortController().signal,
-  secrets: {},
-  resolvePath: (path) => path,
-  seed: 0,
-};
 
 const sample = (metadata: Sample["metadata"]): Sample => ({ id: "s", turns: [], metadata });
 
 async function estimate(options: unknown, metadata: Sample["metadata"]): Promise<UncertaintyResult> {
-  const estimator = await plugin.create(plugin.options.parse(options), context);
+  const estimator = await usePlugin(plugin, options);
   if (estimator.mode === "online") throw new Error("expected an offline estimator");
-  return (await estimator.estimate(sample(metadata), { signal: context.signal })) as UncertaintyResult;
+  return (await estimator.estimate(sample(metadata), { signal: new AbortController().signal })) as UncertaintyResult;
 }
 
 describe("plugin", () => {

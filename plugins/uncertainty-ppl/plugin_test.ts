@@ -1,16 +1,14 @@
-import { silentLogger, type OnlineEstimator, type PluginContext } from "@ual/core";
+import { usePlugin, type OnlineEstimator } from "@ual/core";
 import { describe, expect, test } from "vitest";
 import { plugin } from "./plugin.ts";
 
-const context = { logger: silentLogger, signal: new AbortController().signal, secrets: {}, resolvePath: (p: string) => p } as unknown as PluginContext;
-
 describe("plugin (@ual/uncertainty-ppl)", () => {
   test("is an online estimator whose state round-trips through JSON", async () => {
-    const estimator = (await plugin.create(plugin.options.parse({ alpha: 0.1 }), context)) as OnlineEstimator;
+    const estimator = (await usePlugin(plugin, { alpha: 0.1 })) as OnlineEstimator;
     expect(estimator.mode).toBe("online");
     expect(estimator.shift).toBe("next-token");
     estimator.next([2, 4]);
-    const copy = (await plugin.create(plugin.options.parse({ alpha: 0.1 }), context)) as OnlineEstimator;
+    const copy = (await usePlugin(plugin, { alpha: 0.1 })) as OnlineEstimator;
     copy.restore(JSON.parse(JSON.stringify(estimator.state())));
     expect(copy.next([3])).toEqual(estimator.next([3]));
   });
