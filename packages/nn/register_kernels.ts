@@ -1,0 +1,28 @@
+import "./_register_gradients.ts";
+import { ensureKernels } from "./_ensure_kernels.ts";
+import { logitRowCpuKernels } from "./_logit_rows_cpu.ts";
+import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
+
+/**
+ * Registers the kernels UAL supplies to tfjs:
+ * - `UnsortedSegmentSum` for `wasm` (which has none; the gradient of `gather`, i.e. of every
+ *   embedding lookup, needs it) and for `cpu` (replacing a kernel that is O(segments × size));
+ * - the fused per-row kernels {@linkcode smoothedCrossEntropy} uses on `cpu`.
+ *
+ * Idempotent. {@linkcode selectBackend} calls it; call it yourself only if you pick a backend
+ * with `tf.setBackend` directly.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { registerKernels } from "@ual/nn";
+ *
+ * registerKernels();
+ * await tf.setBackend("wasm");
+ * const grad = tf.grad((table) => tf.sum(tf.gather(table, [0, 2, 0]))); // needs UnsortedSegmentSum
+ * ```
+ */
+export function registerKernels(): void {
+  ensureKernels(unsortedSegmentSumKernels);
+  ensureKernels(logitRowCpuKernels);
+}
