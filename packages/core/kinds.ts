@@ -3,6 +3,14 @@ import type { Cost, EventDraft } from "./events.ts";
 import type { JsonObject } from "./json.ts";
 import type { Sample } from "./sample.ts";
 
+/**
+ * What every plugin instance may tell about itself: facts (a trainer's backend, an estimator's
+ * model) that the runner records in `run.start`'s `info`, under the stage's name.
+ */
+export interface Describable {
+  info?(): JsonObject;
+}
+
 /** Options every stage call receives. */
 export interface CallOptions {
   /** Aborted on Ctrl-C or when the run fails: stop starting new work. */
@@ -15,7 +23,7 @@ export interface CallOptions {
  * Reads samples. `read` is called once per pass (the runner reads once to score and again to
  * train), so it must be re-iterable and stream: never hold the whole dataset in memory.
  */
-export interface Source {
+export interface Source extends Describable {
   read(options: CallOptions): AsyncIterable<Sample>;
   /** The number of samples, if it can be had cheaply (it drives progress bars). */
   count?(options: CallOptions): Promise<number | undefined>;
@@ -41,7 +49,7 @@ export interface UncertaintyResult {
  * (`concurrency`, overridable in the manifest); one failed rating should return
  * `{ score: null, reason }` rather than throw, since a throw fails the run.
  */
-export interface OfflineEstimator {
+export interface OfflineEstimator extends Describable {
   mode?: "offline";
   /** How many `estimate` calls may run at once (default 8). */
   concurrency?: number;
@@ -54,7 +62,7 @@ export interface OfflineEstimator {
  * An online estimator turns quantities of the training forward pass into ε during training
  * (spec §4, PPL-ratio). Its state is checkpointed with the model.
  */
-export interface OnlineEstimator {
+export interface OnlineEstimator extends Describable {
   mode: "online";
   /**
    * Which NLL the trainer must hand to `next`: `"next-token"` (default; logits at t scored against
@@ -88,7 +96,7 @@ export interface MapResult {
  * Maps all scores of a dataset to label-smoothing values. It sees every score at once (a
  * barrier), but only numbers: the samples themselves are not kept.
  */
-export interface Mapper {
+export interface Mapper extends Describable {
   map(scores: ReadonlyArray<number | null>): MapResult;
 }
 
@@ -98,7 +106,7 @@ export interface Mapper {
  * A training loss over tensors of the trainer's library (core knows no tensor type).
  * `epsilon` holds one smoothing value per sample of the batch.
  */
-export interface Loss<T = unknown> {
+export interface Loss<T = unknown> extends Describable {
   perSample(logits: T, labels: T, epsilon: readonly number[]): T;
   mean(logits: T, labels: T, epsilon: readonly number[]): T;
 }
@@ -121,7 +129,7 @@ export interface TrainInput {
  * Trains a model. It reports progress as `train.step` and `checkpoint` events; the path of the
  * last checkpoint is handed to evaluators as `artifacts.model`.
  */
-export interface Trainer {
+export interface Trainer extends Describable {
   train(input: TrainInput, options: CallOptions): ObservableInput<EventDraft>;
 }
 
@@ -136,6 +144,6 @@ export interface EvaluateInput {
 }
 
 /** Measures something and reports it as `eval` events. */
-export interface Evaluator {
+export interface Evaluator extends Describable {
   evaluate(input: EvaluateInput, options: CallOptions): ObservableInput<EventDraft>;
 }

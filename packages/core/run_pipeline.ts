@@ -228,7 +228,7 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
       runDir,
       resumed: previous !== undefined,
       plugins: resolved.stages.map((s) => ({ stage: s.key, name: s.plugin.name, version: s.plugin.version, kind: s.plugin.kind })),
-      info: { attempts: record.attempts, replayedRatings: known.size },
+      info: { attempts: record.attempts, replayedRatings: known.size, ...stageInfo(instances) },
     });
     const staged = <T>(key: string): Staged<T> | undefined => {
       const found = instances.get(key);
@@ -293,6 +293,21 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
     ...(failure && status === "failed" ? { error: redact(errorMessage(failure)) } : {}),
   });
   return { runId, runDir, status, resumed: previous !== undefined, outputs, summary, ...(failure && status === "failed" ? { error: failure } : {}) };
+}
+
+/** What each instance tells about itself (`Describable.info`), by stage; a failing `info` is skipped. */
+function stageInfo(instances: Map<string, { instance: unknown }>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, { instance }] of instances) {
+    const info = (instance as { info?: () => JsonObject }).info;
+    if (typeof info !== "function") continue;
+    try {
+      out[key] = info.call(instance);
+    } catch {
+      // Informational only.
+    }
+  }
+  return out;
 }
 
 function optional<K extends string, T>(key: K, value: T | undefined, concurrency?: number): Partial<Record<K, T>> {

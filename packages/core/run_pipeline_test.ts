@@ -49,7 +49,7 @@ describe("runPipeline()", () => {
     expect(smoothing.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`));
     expect(smoothing.map((r) => r.smoothing)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 7) * 0.1));
     const log = lines(join(result.runDir, "events.jsonl"));
-    expect(log[0]?.type).toBe("run.start");
+    expect(log[0]).toMatchObject({ type: "run.start", info: { attempts: 1, source: { generated: 20 } } });
     expect(log.at(-1)).toMatchObject({ type: "run.end", status: "completed", summary: { samples: 20, scored: 20, failed: 0 } });
     expect(log.filter((e) => e.type === "sample")[0]).toEqual(expect.objectContaining({ sampleId: "s0", turns: 2 }));
     expect(log.every((e) => e.runId === result.runId && typeof e.time === "string")).toBe(true);
