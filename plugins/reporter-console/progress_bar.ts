@@ -120,7 +120,9 @@ export class ProgressBar {
       this.#stream.write(`\r\x1b[2K${this.render(this.#stream.columns ?? 80)}`);
       return;
     }
-    // Not a terminal: a line per 10% keeps CI logs readable.
+    // Not a terminal: a line per 10% keeps CI logs readable, and work that ends within a couple
+    // of seconds gets only its final line.
+    if (!force && now - this.#start < 2000) return;
     const decile = this.#total ? Math.floor((10 * this.#count) / this.#total) : -1;
     if ((this.#total && decile > this.#lastDecile) || (force && this.#count > 0 && decile !== this.#lastDecile)) {
       this.#lastDecile = decile;
