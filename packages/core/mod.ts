@@ -27,3 +27,4 @@ export * from "./pipeline.ts";
 export * from "./run_pipeline.ts";
 export * from "./discover_plugins.ts";
 export * from "./use_plugin.ts";
+export * from "./stats.ts";
