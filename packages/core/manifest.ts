@@ -46,6 +46,16 @@ export const manifestSchema = z.strictObject({
     evaluators: z.array(stageRefSchema).optional(),
   }),
   reporters: z.array(stageRefSchema).optional(),
+  /**
+   * An experiment matrix: every arm × seed is run as its own manifest. An arm overrides parts of
+   * this manifest by dotted path (`stages.mapper`, `stages.trainer.with.lr`); `null` removes a part.
+   */
+  matrix: z
+    .strictObject({
+      seeds: z.array(z.int().min(0)).min(1).default([1337]),
+      arms: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), z.record(z.string().regex(/^(stages|run|reporters)(\.[A-Za-z0-9_]+|\[\d+\])*$/), z.unknown())),
+    })
+    .optional(),
 });
 
 /** A manifest after its own schema (not yet the plugins' options) has been checked. */
@@ -54,6 +64,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   "": Object.keys(manifestSchema.shape),
   run: ["seed", "runsDir"],
+  matrix: ["seeds", "arms"],
   stages: ["source", "uncertainty", "mapper", "loss", "trainer", "evaluators"],
   stage: Object.keys(stageRefSchema.shape),
 };

@@ -28,3 +28,5 @@ export * from "./run_pipeline.ts";
 export * from "./discover_plugins.ts";
 export * from "./use_plugin.ts";
 export * from "./stats.ts";
+export * from "./compare_runs.ts";
+export * from "./matrix.ts";

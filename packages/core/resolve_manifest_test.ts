@@ -78,7 +78,7 @@ describe("resolveManifest()", () => {
 
   test("asks to pick when a module exports several plugins, and suggests names", async () => {
     const several = await problems(`apiVersion: ual/v1\nstages:\n  source: { use: "${P}" }\n`);
-    expect(several[0]).toContain(`exports 5 plugins; pick one: ${P}#list-source, ${P}#slow-length, ${P}#scale, ${P}#api-two, ${P}#online`);
+    expect(several[0]).toContain(`exports 6 plugins; pick one: ${P}#list-source, ${P}#slow-length, ${P}#scale, ${P}#api-two, ${P}#online, ${P}#metric`);
     const typo = await problems(`apiVersion: ual/v1\nstages:\n  source: { use: "${P}#list-sorce" }\n`);
     expect(typo[0]).toContain('no plugin named "list-sorce" (did you mean "list-source"?)');
   });

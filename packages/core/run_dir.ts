@@ -21,6 +21,16 @@ export interface RunRecord {
   /** How many times the run was started (1 + resumes). */
   attempts: number;
   error?: string;
+  /** Set when the run is one cell of an experiment matrix. */
+  cell?: MatrixCellRef;
+}
+
+/** Which cell of which experiment matrix a run is. */
+export interface MatrixCellRef {
+  /** The matrix manifest's name. */
+  matrix: string;
+  arm: string;
+  seed: number;
 }
 
 /** The name of the run record file in a run directory. */
@@ -68,6 +78,18 @@ export async function findResumableRun(runsDir: string, manifestHash: string): P
   }
   candidates.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return candidates[0];
+}
+
+/** The most recent completed run of the same manifest (same hash), or undefined. */
+export async function findCompletedRun(runsDir: string, manifestHash: string): Promise<RunRecord | undefined> {
+  if (!existsSync(runsDir)) return undefined;
+  let best: RunRecord | undefined;
+  for (const entry of await readdir(runsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const record = await readRunRecord(join(runsDir, entry.name));
+    if (record?.manifestHash === manifestHash && record.status === "completed" && (!best || record.updatedAt > best.updatedAt)) best = record;
+  }
+  return best;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { KindInstances, PluginContext } from "./plugin.ts";
 import { createRedactor } from "./redact.ts";
 import { dispatchToReporter, type Reporter } from "./reporter.ts";
 import type { ResolvedManifest, ResolvedStage } from "./resolve_manifest.ts";
-import { EVENT_LOG, findResumableRun, LineWriter, readEventLog, readRunRecord, writeRunRecord, type RunRecord } from "./run_dir.ts";
+import { EVENT_LOG, findResumableRun, LineWriter, readEventLog, readRunRecord, writeRunRecord, type MatrixCellRef, type RunRecord } from "./run_dir.ts";
 
 /** Options of {@linkcode runPipeline}. */
 export interface RunOptions {
@@ -32,6 +32,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** The environment secrets are read from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Marks the run as a cell of an experiment matrix (recorded in `run.json`). */
+  cell?: MatrixCellRef;
 }
 
 /** How a run ended. */
@@ -118,6 +120,7 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
     startedAt: previous?.startedAt ?? started.toISOString(),
     updatedAt: started.toISOString(),
     attempts: (previous?.attempts ?? 0) + 1,
+    ...(options.cell ? { cell: options.cell } : {}),
   };
   await writeRunRecord(runDir, record);
   await writeJsonAtomic(join(runDir, "manifest.json"), JSON.parse(redact(JSON.stringify(resolvedForDisk(resolved)))));
