@@ -3,6 +3,7 @@ import { ManifestError } from "@ual/core";
 import { MAPPER_NAMES } from "@ual/mapping";
 import { CliError, EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
+import { compareCommand } from "./compare_command.ts";
 import { mapCommand } from "./map_command.ts";
 import { pluginsCommand } from "./plugins_command.ts";
 import { runCommand } from "./run_command.ts";
@@ -78,6 +79,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option("-o, --out <file>", "write JSON lines here (atomically) instead of stdout")
     .action(async (file: string | undefined, options) => {
       code = await mapCommand(file, options, io);
+    });
+
+  program
+    .command("compare")
+    .description("compare runs: every metric per arm as mean ± 95% CI over the runs (seeds) of each arm")
+    .argument("<runs...>", "run directories, or a matrix summary (runs/<name>.matrix.json)")
+    .option("--json", "print the rows as JSON")
+    .action(async (runs: string[], options) => {
+      code = await compareCommand(runs, options, io);
     });
 
   try {

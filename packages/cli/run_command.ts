@@ -1,6 +1,9 @@
-import { loadManifest, runPipeline, type Reporter } from "@ual/core";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { ManifestError, resolveMatrix, runMatrix, runPipeline, type Reporter } from "@ual/core";
 import { createConsoleReporter } from "@ual/reporter-console";
 import { EXIT } from "./exit_codes.ts";
+import { formatComparison } from "./format_comparison.ts";
 import type { CliIO } from "./io.ts";
 
 /** Options of `ual run`. */
@@ -12,28 +15,51 @@ export interface RunCommandOptions {
   json?: boolean;
 }
 
+const STATUS_CODE = { completed: EXIT.ok, interrupted: EXIT.interrupted, failed: EXIT.failed } as const;
+
 /**
  * `ual run <manifest>`: validates the manifest, then runs it with a console reporter (unless the
- * manifest names its own, or `--quiet`). Exit code: 0 completed, 1 failed, 2 invalid manifest,
- * 130 interrupted (rerun to resume).
+ * manifest names its own, or `--quiet`). A manifest with `matrix:` runs every arm × seed (finished
+ * cells are skipped) and prints each metric per arm as mean ± 95% CI. Exit code: 0 completed,
+ * 1 failed, 2 invalid manifest, 130 interrupted (run again to resume).
  */
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIO): Promise<number> {
-  const resolved = await loadManifest(file);
-  const reporters: Reporter[] = [];
-  const hasConsole = resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console");
-  if (!options.quiet && !hasConsole) reporters.push(createConsoleReporter({ stream: io.stderr }));
-  const result = await runPipeline(resolved, {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ManifestError([{ path: [], message: code === "ENOENT" ? "no such file" : `cannot read: ${String(error)}` }], file);
+  }
+  const matrix = await resolveMatrix(text, { baseDir: dirname(resolve(file)), file });
+  const isMatrix = matrix.cells.length > 1 || /^matrix\s*:/m.test(text);
+  const reporters = (hasConsole: boolean): Reporter[] => (!options.quiet && !hasConsole ? [createConsoleReporter({ stream: io.stderr })] : []);
+  const common = {
     ...(options.runsDir ? { runsDir: options.runsDir } : {}),
     resume: options.fresh ? "never" : (options.resume ?? "auto"),
     ...(io.signal ? { signal: io.signal } : {}),
-    reporters,
-  });
-  if (options.json) {
-    const { runId, runDir, status, resumed, outputs, summary } = result;
-    io.stdout.write(`${JSON.stringify({ runId, runDir, status, resumed, outputs, summary, ...(result.error ? { error: result.error.message } : {}) })}\n`);
+  };
+  if (!isMatrix) {
+    const resolved = matrix.cells[0]!.resolved;
+    const result = await runPipeline(resolved, { ...common, reporters: reporters(resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console")) });
+    if (options.json) {
+      const { runId, runDir, status, resumed, outputs, summary } = result;
+      io.stdout.write(`${JSON.stringify({ runId, runDir, status, resumed, outputs, summary, ...(result.error ? { error: result.error.message } : {}) })}\n`);
+    }
+    if (options.quiet && result.error) io.stderr.write(`ual run: ${result.error.message}\n`);
+    return STATUS_CODE[result.status];
   }
-  if (result.status === "completed") return EXIT.ok;
-  if (result.status === "interrupted") return EXIT.interrupted;
-  if (options.quiet && result.error) io.stderr.write(`ual run: ${result.error.message}\n`);
-  return EXIT.failed;
+  const hasConsole = matrix.cells[0]?.resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console") ?? false;
+  const result = await runMatrix(matrix, {
+    ...common,
+    reporters: reporters(hasConsole),
+    onCell: (cell, index, total) => {
+      if (!options.quiet) io.stderr.write(`\n[${index + 1}/${total}] arm ${cell.arm}, seed ${cell.seed}\n`);
+    },
+  });
+  const arms = [...new Set(matrix.cells.map((c) => c.arm))];
+  if (options.json) io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, summary: result.summary })}\n`);
+  else io.stdout.write(formatComparison(result.metrics, arms));
+  if (!options.quiet) io.stderr.write(`matrix ${result.status}: ${result.cells.length} of ${matrix.cells.length} cells (${result.cells.filter((c) => c.skipped).length} reused) → ${result.summary}\n`);
+  return STATUS_CODE[result.status];
 }

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { compareRuns, readRunEvents } from "@ual/core";
+import { CliError, EXIT } from "./exit_codes.ts";
+import { formatComparison } from "./format_comparison.ts";
+import type { CliIO } from "./io.ts";
+
+/**
+ * `ual compare <run-dir | name.matrix.json>...`: every metric of the given runs, per arm, as
+ * mean ± 95% CI over the runs of each arm (a matrix summary file stands for all its cells).
+ */
+export async function compareCommand(paths: readonly string[], options: { json?: boolean }, io: CliIO): Promise<number> {
+  const dirs: Array<{ dir: string; arm?: string; seed?: number }> = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new CliError(`${path}: no such run directory or matrix summary`);
+    if (statSync(path).isFile()) {
+      let summary: { cells?: Array<{ runDir: string; arm: string; seed: number; status: string }> };
+      try {
+        summary = JSON.parse(readFileSync(path, "utf8")) as typeof summary;
+      } catch (error) {
+        throw new CliError(`${path}: not a matrix summary (${(error as Error).message})`);
+      }
+      if (!Array.isArray(summary.cells)) throw new CliError(`${path}: not a matrix summary (no "cells")`);
+      for (const c of summary.cells) if (c.status === "completed") dirs.push({ dir: c.runDir, arm: c.arm, seed: c.seed });
+    } else dirs.push({ dir: path });
+  }
+  const runs = await Promise.all(
+    dirs.map(async ({ dir, arm, seed }) => {
+      const run = await readRunEvents(dir).catch((error: unknown) => {
+        throw new CliError((error as Error).message);
+      });
+      return { ...run, ...(arm !== undefined ? { arm } : {}), ...(seed !== undefined ? { seed } : {}) };
+    }),
+  );
+  const rows = compareRuns(runs);
+  if (options.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
+  else io.stdout.write(formatComparison(rows, [...new Set(runs.map((r) => r.arm))]));
+  return EXIT.ok;
+}
