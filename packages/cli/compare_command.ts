@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { compareRuns, readRunEvents } from "@ual/core";
+import { compareRuns, readRunEvents, type RunEvents } from "@ual/core";
 import { CliError, EXIT } from "./exit_codes.ts";
 import { formatComparison } from "./format_comparison.ts";
 import type { CliIO } from "./io.ts";
@@ -8,7 +8,11 @@ import type { CliIO } from "./io.ts";
  * `ual compare <run-dir | name.matrix.json>...`: every metric of the given runs, per arm, as
  * mean ± 95% CI over the runs of each arm (a matrix summary file stands for all its cells).
  */
-export async function compareCommand(paths: readonly string[], options: { json?: boolean }, io: CliIO): Promise<number> {
+/**
+ * Reads the runs named on the command line: run directories, or matrix summaries
+ * (`runs/<name>.matrix.json`) standing for their completed cells with their arms and seeds.
+ */
+export async function collectRuns(paths: readonly string[]): Promise<RunEvents[]> {
   const dirs: Array<{ dir: string; arm?: string; seed?: number }> = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new CliError(`${path}: no such run directory or matrix summary`);
@@ -23,7 +27,7 @@ export async function compareCommand(paths: readonly string[], options: { json?:
       for (const c of summary.cells) if (c.status === "completed") dirs.push({ dir: c.runDir, arm: c.arm, seed: c.seed });
     } else dirs.push({ dir: path });
   }
-  const runs = await Promise.all(
+  return Promise.all(
     dirs.map(async ({ dir, arm, seed }) => {
       const run = await readRunEvents(dir).catch((error: unknown) => {
         throw new CliError((error as Error).message);
@@ -31,6 +35,10 @@ export async function compareCommand(paths: readonly string[], options: { json?:
       return { ...run, ...(arm !== undefined ? { arm } : {}), ...(seed !== undefined ? { seed } : {}) };
     }),
   );
+}
+
+export async function compareCommand(paths: readonly string[], options: { json?: boolean }, io: CliIO): Promise<number> {
+  const runs = await collectRuns(paths);
   const rows = compareRuns(runs);
   if (options.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
   else io.stdout.write(formatComparison(rows, [...new Set(runs.map((r) => r.arm))]));

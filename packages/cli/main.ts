@@ -5,6 +5,7 @@ import { CliError, EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
 import { compareCommand } from "./compare_command.ts";
 import { mapCommand } from "./map_command.ts";
+import { reportCommand } from "./report_command.ts";
 import { pluginsCommand } from "./plugins_command.ts";
 import { runCommand } from "./run_command.ts";
 import { validateCommand } from "./validate_command.ts";
@@ -88,6 +89,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option("--json", "print the rows as JSON")
     .action(async (runs: string[], options) => {
       code = await compareCommand(runs, options, io);
+    });
+
+  program
+    .command("report")
+    .description("write one self-contained HTML report (inline SVG charts) for runs or a matrix")
+    .argument("<runs...>", "run directories, or a matrix summary (runs/<name>.matrix.json)")
+    .option("-o, --out <file>", "where to write (default: beside the matrix summary, or in the run directory)")
+    .option("--title <text>", "the page title")
+    .action(async (runs: string[], options) => {
+      code = await reportCommand(runs, options, io);
     });
 
   try {

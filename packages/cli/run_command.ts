@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { ManifestError, resolveMatrix, runMatrix, runPipeline, type Reporter } from "@ual/core";
+import { ManifestError, resolveMatrix, runMatrix, runPipeline, writeFileAtomic, type Reporter } from "@ual/core";
+import { renderReport } from "@ual/reporter-html";
+import { collectRuns } from "./compare_command.ts";
 import { createConsoleReporter } from "@ual/reporter-console";
 import { EXIT } from "./exit_codes.ts";
 import { formatComparison } from "./format_comparison.ts";
@@ -58,8 +60,10 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
     },
   });
   const arms = [...new Set(matrix.cells.map((c) => c.arm))];
+  const report = result.summary.replace(/\.matrix\.json$/, ".report.html");
+  await writeFileAtomic(report, renderReport(await collectRuns([result.summary]), { title: `UAL experiment ${matrix.name}` }));
   if (options.json) io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, summary: result.summary })}\n`);
   else io.stdout.write(formatComparison(result.metrics, arms));
-  if (!options.quiet) io.stderr.write(`matrix ${result.status}: ${result.cells.length} of ${matrix.cells.length} cells (${result.cells.filter((c) => c.skipped).length} reused) → ${result.summary}\n`);
+  if (!options.quiet) io.stderr.write(`matrix ${result.status}: ${result.cells.length} of ${matrix.cells.length} cells (${result.cells.filter((c) => c.skipped).length} reused) → ${result.summary}, report ${report}\n`);
   return STATUS_CODE[result.status];
 }

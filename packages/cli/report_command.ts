@@ -1,0 +1,29 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "@ual/core";
+import { renderReport } from "@ual/reporter-html";
+import { collectRuns } from "./compare_command.ts";
+import { EXIT } from "./exit_codes.ts";
+import type { CliIO } from "./io.ts";
+
+/** Where a report goes by default: beside a matrix summary, or inside a single run's directory. */
+export function defaultReportPath(paths: readonly string[]): string {
+  const [first] = paths;
+  if (paths.length === 1 && first !== undefined) {
+    if (first.endsWith(".matrix.json")) return first.replace(/\.matrix\.json$/, ".report.html");
+    if (statSync(first).isDirectory()) return join(first, "report.html");
+  }
+  return "report.html";
+}
+
+/**
+ * `ual report <runs...>`: one self-contained HTML report (inline SVG charts) for run directories
+ * or a matrix summary.
+ */
+export async function reportCommand(paths: readonly string[], options: { out?: string; title?: string }, io: CliIO): Promise<number> {
+  const runs = await collectRuns(paths);
+  const out = options.out ?? defaultReportPath(paths);
+  await writeFileAtomic(out, renderReport(runs, options.title ? { title: options.title } : {}));
+  io.stderr.write(`report: ${out}\n`);
+  return EXIT.ok;
+}
