@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { JsonObject } from "./json.ts";
 import { EVENT_LOG, readEventLog, readRunRecord } from "./run_dir.ts";
-import { meanCi95, type MeanCi } from "./stats.ts";
+import { meanCi95, type MeanCi } from "./mean_ci95.ts";
 
 /** A finished run's events, with the arm and seed it stands for. */
 export interface RunEvents {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { ManifestError } from "./errors.ts";
 import { cellManifest, resolveMatrix, runMatrix } from "./matrix.ts";
-import { studentTQuantile } from "./stats.ts";
+import { studentTQuantile } from "./student_t_quantile.ts";
 
 const P = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "plugins.mjs");
 

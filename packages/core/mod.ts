@@ -27,6 +27,7 @@ export * from "./pipeline.ts";
 export * from "./run_pipeline.ts";
 export * from "./discover_plugins.ts";
 export * from "./use_plugin.ts";
-export * from "./stats.ts";
+export * from "./student_t_quantile.ts";
+export * from "./mean_ci95.ts";
 export * from "./compare_runs.ts";
 export * from "./matrix.ts";

@@ -1,0 +1,115 @@
+import { pca } from "./pca.ts";
+import { silhouetteScore } from "./silhouette_score.ts";
+
+/** Options of {@linkcode pairSilhouettes}. */
+export interface PairSilhouettesOptions {
+  /** How many of the most frequent labels form pairs (default 42, the paper's: 861 pairs; spec §6.5 item 2). */
+  topK?: number;
+  /** The PCA dimension each pair is projected to before the silhouette (default 2; spec §6.5 item 3). */
+  components?: number;
+}
+
+/** One unordered pair of labels and the silhouette of its features. */
+export interface PairSilhouette {
+  /** The two labels (token ids), the more frequent first. */
+  labels: [number, number];
+  /** How many features carry each label. */
+  counts: [number, number];
+  /** The silhouette of the pair's PCA-projected features, or null when it is undefined. */
+  silhouette: number | null;
+  /** Why `silhouette` is null. */
+  reason?: string;
+}
+
+/** What {@linkcode pairSilhouettes} returns. */
+export interface PairSilhouettes {
+  /** The top-K labels, most frequent first (ties: the label seen first comes first). */
+  labels: number[];
+  /** How many features carry each of `labels`. */
+  counts: number[];
+  /** Every unordered pair of `labels`, in `itertools.combinations` order: (0,1), (0,2), …, (1,2), … */
+  pairs: PairSilhouette[];
+}
+
+/**
+ * Steps 2–3 of the paper's feature-clustering analysis (spec §6.5): keep the `topK` most frequent
+ * labels (for the paper: next-token ids of the features before the LM head), form every unordered
+ * pair, and for each pair fit a PCA to `components` dimensions on that pair's features only, then
+ * take the silhouette of the projected points with the two labels as clusters. A higher value
+ * means the model keeps the two tokens' representations apart.
+ *
+ * A pair whose silhouette is undefined (fewer than 3 features between them — or fewer than
+ * `components` — which only happens when top-K labels occur once or twice) gets `silhouette: null` and a reason instead of failing the
+ * whole analysis; {@linkcode silhouetteAverages} leaves such pairs out.
+ *
+ * @param features one feature vector per position (all the same length, at least `components`).
+ * @param labels the label of each feature (for the paper: the id of the next token).
+ * @throws {RangeError} for mismatched lengths, ragged or non-finite features, or features of
+ *   fewer than `components` dimensions.
+ *
+ * @example
+ * ```ts
+ * const { labels, pairs } = pairSilhouettes(features, nextTokenIds, { topK: 42 });
+ * pairs.length; // 861 when at least 42 distinct tokens occur
+ * silhouetteAverages(pairs.map((p) => p.silhouette), { seed: 1 }).allPairs.mean;
+ * ```
+ */
+export function pairSilhouettes(
+  features: ReadonlyArray<ArrayLike<number>>,
+  labels: ArrayLike<number>,
+  options: PairSilhouettesOptions = {},
+): PairSilhouettes {
+  const topK = options.topK ?? 42;
+  const components = options.components ?? 2;
+  if (!Number.isInteger(topK) || topK < 2) throw new RangeError(`pairSilhouettes(): topK must be an integer ≥ 2, got ${topK}`);
+  if (!Number.isInteger(components) || components < 1) {
+    throw new RangeError(`pairSilhouettes(): components must be a positive integer, got ${components}`);
+  }
+  if (labels.length !== features.length) {
+    throw new RangeError(`pairSilhouettes(): ${features.length} features but ${labels.length} labels`);
+  }
+  const dim = features.length === 0 ? components : (features[0] as ArrayLike<number>).length;
+  if (dim < components) {
+    throw new RangeError(`pairSilhouettes(): features have ${dim} dimensions, fewer than the ${components} PCA components`);
+  }
+
+  // Counts in first-seen order, then a stable sort by count: Python's Counter.most_common breaks
+  // ties the same way, so the reference's top-K list is reproduced.
+  const countOf = new Map<number, number>();
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] as number;
+    if (typeof label !== "number" || Number.isNaN(label)) throw new RangeError(`pairSilhouettes(): label ${i} is ${String(label)}, not a number`);
+    countOf.set(label, (countOf.get(label) ?? 0) + 1);
+    const list = members.get(label);
+    if (list === undefined) members.set(label, [i]);
+    else list.push(i);
+  }
+  const top = [...countOf.entries()].sort((x, y) => y[1] - x[1]).slice(0, topK);
+
+  const pairs: PairSilhouette[] = [];
+  for (let p = 0; p < top.length; p++) {
+    for (let q = p + 1; q < top.length; q++) {
+      const [a, countA] = top[p] as [number, number];
+      const [b, countB] = top[q] as [number, number];
+      const pair: PairSilhouette = { labels: [a, b], counts: [countA, countB], silhouette: null };
+      if (countA + countB < Math.max(3, components)) {
+        pair.reason = `only ${countA + countB} features; the silhouette needs at least 3 and PCA at least ${components}`;
+        pairs.push(pair);
+        continue;
+      }
+      // The pair's features in their original order, as the reference's boolean mask keeps them.
+      const rows = [...(members.get(a) as number[]), ...(members.get(b) as number[])].sort((i, j) => i - j);
+      const projected = pca(
+        rows.map((i) => features[i] as ArrayLike<number>),
+        components,
+      ).points;
+      pair.silhouette = silhouetteScore(
+        projected,
+        rows.map((i) => labels[i] as number),
+      );
+      pairs.push(pair);
+    }
+  }
+  return { labels: top.map(([label]) => label), counts: top.map(([, count]) => count), pairs };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, test } from "vitest";
+import { loadReference } from "./_reference.ts";
+import { pairSilhouettes } from "./pair_silhouettes.ts";
+
+const reference = loadReference();
+
+describe("pairSilhouettes()", () => {
+  test("pairSilhouettes() reproduces the reference analysis (sklearn, fixtures/reference.json)", () => {
+    const { features, labels, topK, top, pairs } = reference.pairs;
+    const result = pairSilhouettes(features, labels, { topK });
+    // Two labels tie at 24; Counter.most_common keeps the first seen first, and so do we.
+    expect(result.labels).toEqual(top);
+    expect(result.pairs.map((p) => p.labels)).toEqual(pairs.map((p) => p.labels));
+    result.pairs.forEach((pair, i) => expect(Math.abs((pair.silhouette as number) - (pairs[i]?.silhouette as number))).toBeLessThan(1e-10));
+    expect(result.counts.reduce((s, c) => s + c, 0)).toBeLessThanOrEqual(labels.length);
+  });
+
+  test("pairSilhouettes() forms all K(K − 1)/2 pairs, the most frequent label first", () => {
+    const labels = Array.from({ length: 60 }, (_, i) => i % 5);
+    const features = labels.map((label, i) => [label * 3 + Math.sin(i), Math.cos(i * 1.7), label]);
+    const result = pairSilhouettes(features, labels, { topK: 4 });
+    expect(result.labels).toEqual([0, 1, 2, 3]);
+    expect(result.pairs.map((p) => p.labels)).toEqual([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    expect(result.pairs.every((p) => p.silhouette !== null && p.counts[0] === 12 && p.counts[1] === 12)).toBe(true);
+  });
+
+  test("pairSilhouettes() gives null, with a reason, to a pair too small for a silhouette", () => {
+    const features = [[0, 0], [1, 1], [2, 0], [5, 5], [6, 5], [9, 9]];
+    const labels = [1, 2, 2, 2, 4, 3];
+    const result = pairSilhouettes(features, labels, { topK: 3 });
+    expect(result.labels).toEqual([2, 1, 4]);
+    expect(result.pairs.find((p) => p.labels[0] === 1 && p.labels[1] === 4)).toMatchObject({ silhouette: null, counts: [1, 1] });
+    // Three points in two clusters: still a silhouette (2 labels ≤ n − 1 = 2).
+    expect(typeof result.pairs.find((p) => p.labels[0] === 2 && p.labels[1] === 1)?.silhouette).toBe("number");
+    const tiny = pairSilhouettes([[0, 0], [1, 1]], [4, 5]);
+    expect(tiny.pairs).toEqual([{ labels: [4, 5], counts: [1, 1], silhouette: null, reason: "only 2 features; the silhouette needs at least 3 and PCA at least 2" }]);
+  });
+
+  test("pairSilhouettes() checks its input", () => {
+    expect(() => pairSilhouettes([[1], [2], [3]], [1, 2, 1])).toThrow("features have 1 dimensions, fewer than the 2 PCA components");
+    expect(() => pairSilhouettes([[1, 2]], [1, 2])).toThrow("1 features but 2 labels");
+    expect(() => pairSilhouettes([[1, 2]], [1], { topK: 1 })).toThrow("topK must be an integer ≥ 2");
+    expect(pairSilhouettes([], []).pairs).toEqual([]);
+  });
+});
