@@ -1,0 +1,31 @@
+/**
+ * `@ual/llm`: what UAL's LLM uncertainty plugins share — the versioned rubric and prompt
+ * templates, conversation rendering that resists injected instructions, score parsing (spec
+ * §1.3), the SQLite reply cache, rate limiting, retries with backoff, prices, token counts, cost
+ * estimates and budgets, and the elicitor that ties them around a provider's single call.
+ *
+ * @module
+ */
+export * from "./conversation_hash.ts";
+export * from "./render_conversation.ts";
+export * from "./prompt_template.ts";
+export * from "./rubric.ts";
+export * from "./render_prompt.ts";
+export * from "./parse_score.ts";
+export * from "./expected_score.ts";
+export * from "./cache_key.ts";
+export * from "./reply_cache.ts";
+export * from "./rate_limiter.ts";
+export * from "./retry.ts";
+export * from "./classify_failure.ts";
+export * from "./malformed_reply_error.ts";
+export * from "./scrub_secrets.ts";
+export * from "./prices.ts";
+export * from "./count_tokens.ts";
+export * from "./budget.ts";
+export * from "./rating_provider.ts";
+export * from "./estimate_cost.ts";
+export * from "./format_cost_estimate.ts";
+export * from "./elicit_options.ts";
+export * from "./create_elicitor.ts";
+export * from "./elicitor_from_options.ts";
