@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createLogger, type Plugin, type PluginContext, type Sample } from "@ual/core";
+import { createLogger, type Plugin, type Sample, usePlugin } from "@ual/core";
 import type { Elicitor } from "@ual/llm";
 import { tempDir, UAL } from "./_cli.ts";
 
@@ -21,19 +21,15 @@ export async function createEstimator(
   extra: { cacheDir?: string; signal?: AbortSignal; logs?: string[] } = {},
 ): Promise<Elicitor> {
   const dir = tempDir("ual-llm-");
-  const context: PluginContext = {
-    runId: "test",
-    runDir: dir,
+  const context = {
     baseDir: dir,
     cacheDir: extra.cacheDir ?? join(dir, ".ual"),
     stage: "uncertainty",
     logger: createLogger((level, message) => extra.logs?.push(`${level}: ${message}`)),
-    signal: extra.signal ?? new AbortController().signal,
+    ...(extra.signal ? { signal: extra.signal } : {}),
     secrets,
-    resolvePath: (path) => join(dir, path),
-    seed: 0,
   };
-  return (await plugin.create(plugin.options.parse(options), context)) as Elicitor;
+  return (await usePlugin(plugin, options, context)) as Elicitor;
 }
 
 /** Runs `ual` without blocking this process (the loopback server lives here). */

@@ -4,6 +4,7 @@ import { MAPPER_NAMES } from "@ual/mapping";
 import { CliError, EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
 import { compareCommand } from "./compare_command.ts";
+import { estimateCommand } from "./estimate_command.ts";
 import { mapCommand } from "./map_command.ts";
 import { reportCommand } from "./report_command.ts";
 import { pluginsCommand } from "./plugins_command.ts";
@@ -56,6 +57,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option("--json", "print the result as JSON")
     .action(async (manifest: string, options) => {
       code = await validateCommand(manifest, options, io);
+    });
+
+  program
+    .command("estimate")
+    .description("what the manifest's uncertainty stage would cost (tokens, sync and batch prices), without calling anything")
+    .argument("<manifest>", "a ual/v1 manifest (.yaml or .json)")
+    .option("--json", "print the estimates as JSON")
+    .action(async (manifest: string, options) => {
+      code = await estimateCommand(manifest, options, io);
     });
 
   program

@@ -54,8 +54,35 @@ export interface OfflineEstimator extends Describable {
   /** How many `estimate` calls may run at once (default 8). */
   concurrency?: number;
   estimate(sample: Sample, options: CallOptions): ObservableInput<UncertaintyResult>;
+  /**
+   * What rating `samples` would cost, counted offline without calling anything (`ual estimate`).
+   * Paid estimators should implement it.
+   */
+  estimateCost?(samples: AsyncIterable<Sample>, options: CallOptions): Promise<CostEstimate>;
   /** Called once when the stage ends (flush caches, close connections). */
   close?(): Promise<void>;
+}
+
+/** Money a figure may cost: the expected amount and the most it can be. */
+export interface CostFigure {
+  usd: number;
+  maxUsd: number;
+}
+
+/** What rating a data set would cost, as an estimator counts it offline. */
+export interface CostEstimate {
+  /** Samples read. */
+  samples: number;
+  /** Ratings still to pay for (after de-duplication and the cache). */
+  toRate: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** At list price, one request per rating; absent when the price is unknown. */
+  sync?: CostFigure;
+  /** Through the provider's batch API, if it has one. */
+  batch?: CostFigure;
+  /** The estimate in a few lines for people. */
+  summary: string;
 }
 
 /**

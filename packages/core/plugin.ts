@@ -43,6 +43,8 @@ export interface PluginContext {
   signal: AbortSignal;
   /** The values of the secrets the plugin declared, by their declared names; nothing else of the environment. */
   secrets: Readonly<Record<string, string | undefined>>;
+  /** The environment variable each declared secret is read from (after the manifest's overrides), for messages such as "set OPENAI_API_KEY". */
+  secretEnv: Readonly<Record<string, string>>;
   /** Resolves a path from the options against `baseDir`. */
   resolvePath(path: string): string;
   /** The run's seed (manifest `run.seed`), for plugins that draw random numbers. */

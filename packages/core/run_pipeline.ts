@@ -202,6 +202,7 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
     seed: manifest.run.seed,
     signal: controller.signal,
     secrets: Object.freeze({ ...secretsByStage.get(stage.key) }),
+    secretEnv: Object.freeze({ ...stage.secretEnv }),
     resolvePath: (path) => (isAbsolute(path) ? path : resolve(resolved.baseDir, path)),
     logger: createLogger((level, message, data) => {
       emit({ type: "log", level, message, plugin: stage.plugin.name, ...(data ? { data } : {}) });

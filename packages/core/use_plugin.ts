@@ -25,6 +25,7 @@ export function createPluginContext(overrides: Partial<PluginContext> = {}): Plu
     logger: silentLogger,
     signal: new AbortController().signal,
     secrets: {},
+    secretEnv: {},
     seed: 1337,
     resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
     ...overrides,

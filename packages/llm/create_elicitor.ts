@@ -5,7 +5,7 @@ import { Budget } from "./budget.ts";
 import { cacheKey, type RatingSetup } from "./cache_key.ts";
 import { classifyFailure } from "./classify_failure.ts";
 import { tokenCounterFor, type TokenCounter } from "./count_tokens.ts";
-import { estimateCost, type CostEstimate, type CostEstimating } from "./estimate_cost.ts";
+import { estimateCost, type CostEstimate } from "./estimate_cost.ts";
 import { callCost, priceFor, type Price, type PriceOverrides } from "./prices.ts";
 import type { RatingProvider, RatingReply } from "./rating_provider.ts";
 import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
@@ -70,8 +70,9 @@ export interface ElicitorStats {
 }
 
 /** An offline estimator that rates samples with a hosted LLM. */
-export interface Elicitor extends OfflineEstimator, CostEstimating {
+export interface Elicitor extends OfflineEstimator {
   readonly setup: RatingSetup;
+  estimateCost(samples: AsyncIterable<Sample> | Iterable<Sample>, options?: { signal?: AbortSignal }): Promise<CostEstimate>;
   estimate(sample: Sample, options: { signal: AbortSignal }): Promise<UncertaintyResult>;
   stats(): ElicitorStats;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
-import type { Sample } from "@ual/core";
+import type { CostEstimate as CoreCostEstimate, CostFigure, Sample } from "@ual/core";
+import { formatCostEstimate } from "./format_cost_estimate.ts";
 import { cacheKey, type RatingSetup } from "./cache_key.ts";
 import { tokenCounterFor, type TokenCounter } from "./count_tokens.ts";
 import { callCost, priceFor, type Price, type PriceOverrides } from "./prices.ts";
@@ -21,14 +22,8 @@ export interface CostEstimateConfig {
   counter?: TokenCounter;
 }
 
-/** Dollars for the ratings still to make: expected, and if every reply used `max_tokens`. */
-export interface CostFigure {
-  usd: number;
-  maxUsd: number;
-}
-
 /** What rating a data set would cost, counted offline. */
-export interface CostEstimate {
+export interface CostEstimate extends CoreCostEstimate {
   provider: string;
   model: string;
   promptVersion: string;
@@ -102,7 +97,7 @@ export async function estimateCost(
     usd: callCost({ inputTokens, outputTokens }, price, { batch }),
     maxUsd: callCost({ inputTokens, outputTokens: maxOutputTokens }, price, { batch }),
   });
-  return {
+  const estimate: Omit<CostEstimate, "summary"> = {
     provider: setup.provider,
     model: setup.model,
     promptVersion: setup.template.version,
@@ -116,23 +111,5 @@ export async function estimateCost(
     tokenCounting: counter.method,
     ...(price ? { price, sync: figure(false), batch: figure(true) } : {}),
   };
-}
-
-/** An object that can estimate its own cost; the LLM uncertainty estimators are. */
-export interface CostEstimating {
-  estimateCost(samples: AsyncIterable<Sample> | Iterable<Sample>, options?: { signal?: AbortSignal }): Promise<CostEstimate>;
-}
-
-/**
- * True when a created plugin instance can estimate its cost (for `ual estimate`, which creates
- * the uncertainty stage and asks it, without knowing which provider it is).
- *
- * @example
- * ```ts
- * const estimator = await stage.plugin.create(stage.options, context);
- * if (isCostEstimating(estimator)) console.log(await estimator.estimateCost(source.read({ signal })));
- * ```
- */
-export function isCostEstimating(value: unknown): value is CostEstimating {
-  return typeof value === "object" && value !== null && typeof (value as { estimateCost?: unknown }).estimateCost === "function";
+  return { ...estimate, summary: formatCostEstimate(estimate) };
 }

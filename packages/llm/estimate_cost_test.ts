@@ -5,7 +5,7 @@ import type { Sample } from "@ual/core";
 import { describe, expect, it } from "vitest";
 import { cacheKey, type RatingSetup } from "./cache_key.ts";
 import { approximateTokenCounter } from "./count_tokens.ts";
-import { estimateCost, isCostEstimating } from "./estimate_cost.ts";
+import { estimateCost } from "./estimate_cost.ts";
 import { formatCostEstimate } from "./format_cost_estimate.ts";
 import { promptTemplateFromText } from "./prompt_template.ts";
 import { ReplyCache } from "./reply_cache.ts";
@@ -45,10 +45,3 @@ describe("estimateCost()", () => {
   });
 });
 
-describe("isCostEstimating()", () => {
-  it("isCostEstimating() recognises objects with an estimateCost method", () => {
-    expect(isCostEstimating({ estimateCost: async () => ({}) })).toBe(true);
-    expect(isCostEstimating({ estimate: () => 1 })).toBe(false);
-    expect(isCostEstimating(null)).toBe(false);
-  });
-});

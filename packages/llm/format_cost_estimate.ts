@@ -17,7 +17,7 @@ function usd(value: number): string {
  * // batch: $0.0805 (at most $0.0911)
  * ```
  */
-export function formatCostEstimate(estimate: CostEstimate): string {
+export function formatCostEstimate(estimate: Omit<CostEstimate, "summary">): string {
   const n = (value: number) => value.toLocaleString("en-US");
   const lines = [
     `${estimate.provider} ${estimate.model} (prompt ${estimate.promptVersion})`,

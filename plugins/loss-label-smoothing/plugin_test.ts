@@ -1,24 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { isPlugin, type Loss, type PluginContext, silentLogger } from "@ual/core";
+import { isPlugin, type Loss, usePlugin } from "@ual/core";
 import { selectBackend } from "@ual/nn";
 import { beforeAll, describe, expect, test } from "vitest";
 import { plugin, smoothedCrossEntropy, smoothedCrossEntropyPerSample } from "./mod.ts";
 
-const context: PluginContext = {
-  runId: "test-run",
-  runDir: "/tmp/ual-test/runs/test-run",
-  baseDir: "/tmp/ual-test",
-  cacheDir: "/tmp/ual-test/.ual",
-  stage: "loss",
-  logger: silentLogger,
-  signal: new AbortController().signal,
-  secrets: {},
-  resolvePath: (path) => `/tmp/ual-test/${path}`,
-  seed: 1337,
-};
-
 async function loss(withOptions: unknown): Promise<Loss> {
-  return await plugin.create(plugin.options.parse(withOptions), context);
+  return await usePlugin(plugin, withOptions);
 }
 
 describe("plugin", () => {

@@ -31,6 +31,6 @@ export const plugin = definePlugin({
   },
   async create(options, context): Promise<OfflineEstimator> {
     const provider = createAnthropicProvider(options, { apiKey: context.secrets.apiKey, baseURL: context.secrets.baseURL });
-    return elicitorFromOptions(options, context, provider, { apiKeyEnv: "ANTHROPIC_API_KEY" });
+    return elicitorFromOptions(options, context, provider, { apiKeyEnv: context.secretEnv.apiKey ?? "ANTHROPIC_API_KEY" });
   },
 });

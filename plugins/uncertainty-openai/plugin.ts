@@ -30,6 +30,6 @@ export const plugin = definePlugin({
   },
   async create(options, context): Promise<OfflineEstimator> {
     const provider = createOpenAIProvider(options, { apiKey: context.secrets.apiKey, baseURL: context.secrets.baseURL });
-    return elicitorFromOptions(options, context, provider, { apiKeyEnv: "OPENAI_API_KEY" });
+    return elicitorFromOptions(options, context, provider, { apiKeyEnv: context.secretEnv.apiKey ?? "OPENAI_API_KEY" });
   },
 });

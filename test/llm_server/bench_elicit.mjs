@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { resolveManifest, runPipeline, createLogger } from "@ual/core";
+import { resolveManifest, runPipeline, usePlugin } from "@ual/core";
 import { RUBRIC, renderPrompt } from "@ual/llm";
 import { createOpenAIProvider, plugin } from "@ual/uncertainty-openai";
 import { OpenAI } from "openai";
@@ -140,18 +140,7 @@ async function bareSdk() {
 async function ours(round) {
   const cacheDir = join(dir, `.ual-overhead-${round}`);
   const estimator = /** @type {import("@ual/llm").Elicitor} */ (
-    await plugin.create(plugin.options.parse({ model: "gpt-4.1-mini" }), {
-      runId: "bench",
-      runDir: dir,
-      baseDir: dir,
-      cacheDir,
-      stage: "uncertainty",
-      logger: createLogger(() => {}),
-      signal,
-      secrets: { apiKey: KEY, baseURL: quiet.openaiBaseURL },
-      resolvePath: (p) => p,
-      seed: 0,
-    })
+    await usePlugin(plugin, { model: "gpt-4.1-mini" }, { baseDir: dir, cacheDir, stage: "uncertainty", signal, secrets: { apiKey: KEY, baseURL: quiet.openaiBaseURL } })
   );
   const start = performance.now();
   for (const s of overheadData) await estimator.estimate(s, { signal });
