@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { createPluginContext, ManifestError, resolveMatrix, type OfflineEstimator, type ResolvedStage, type Source, type UncertaintyEstimator } from "@ual/core";
+import { join } from "node:path";
+import { createPluginContext, loadMatrix, type OfflineEstimator, type ResolvedStage, type Source, type UncertaintyEstimator } from "@ual/core";
 import { EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
 
@@ -10,14 +9,7 @@ import type { CliIO } from "./io.ts";
  * matrix whose rating setup differs is estimated once.
  */
 export async function estimateCommand(file: string, options: { json?: boolean }, io: CliIO): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError([{ path: [], message: code === "ENOENT" ? "no such file" : `cannot read: ${String(error)}` }], file);
-  }
-  const matrix = await resolveMatrix(text, { baseDir: dirname(resolve(file)), file });
+  const matrix = await loadMatrix(file);
   const seen = new Set<string>();
   const results: Array<{ arm: string; estimator: string; estimate: unknown }> = [];
   const signal = io.signal ?? new AbortController().signal;

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { ManifestError, resolveMatrix, runMatrix, runPipeline, writeFileAtomic, type Reporter } from "@ual/core";
+import { loadMatrix, runMatrix, runPipeline, writeFileAtomic, type Reporter } from "@ual/core";
 import { renderReport } from "@ual/reporter-html";
 import { collectRuns } from "./compare_command.ts";
 import { createConsoleReporter } from "@ual/reporter-console";
@@ -26,22 +24,14 @@ const STATUS_CODE = { completed: EXIT.ok, interrupted: EXIT.interrupted, failed:
  * 1 failed, 2 invalid manifest, 130 interrupted (run again to resume).
  */
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIO): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError([{ path: [], message: code === "ENOENT" ? "no such file" : `cannot read: ${String(error)}` }], file);
-  }
-  const matrix = await resolveMatrix(text, { baseDir: dirname(resolve(file)), file });
-  const isMatrix = matrix.cells.length > 1 || /^matrix\s*:/m.test(text);
+  const matrix = await loadMatrix(file);
   const reporters = (hasConsole: boolean): Reporter[] => (!options.quiet && !hasConsole ? [createConsoleReporter({ stream: io.stderr })] : []);
   const common = {
     ...(options.runsDir ? { runsDir: options.runsDir } : {}),
     resume: options.fresh ? "never" : (options.resume ?? "auto"),
     ...(io.signal ? { signal: io.signal } : {}),
   };
-  if (!isMatrix) {
+  if (!matrix.isMatrix) {
     const resolved = matrix.cells[0]!.resolved;
     const result = await runPipeline(resolved, { ...common, reporters: reporters(resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console")) });
     if (options.json) {

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { formatIssue, ManifestError, resolveMatrix } from "@ual/core";
+import { formatIssue, loadMatrix } from "@ual/core";
 import { EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
 
@@ -10,14 +8,7 @@ import type { CliIO } from "./io.ts";
  * problem with its path and line (exit 2), or what would run (exit 0). Unset secrets are notes.
  */
 export async function validateCommand(file: string, options: { json?: boolean }, io: CliIO): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError([{ path: [], message: code === "ENOENT" ? "no such file" : `cannot read: ${String(error)}` }], file);
-  }
-  const matrix = await resolveMatrix(text, { baseDir: dirname(resolve(file)), file });
+  const matrix = await loadMatrix(file);
   const first = matrix.cells[0]!.resolved;
   const arms = [...new Set(matrix.cells.map((c) => c.arm))];
   const seeds = [...new Set(matrix.cells.map((c) => c.seed))];

@@ -1,9 +1,9 @@
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { compareRuns, readRunEvents, type MetricRow } from "./compare_runs.ts";
 import { writeJsonAtomic } from "./atomic_write.ts";
 import { ManifestError, type ManifestIssue } from "./errors.ts";
 import { parseManifestText } from "./manifest.ts";
-import { resolveManifest, type ResolvedManifest, type ResolveOptions } from "./resolve_manifest.ts";
+import { readManifestFile, resolveManifest, type ResolvedManifest, type ResolveOptions } from "./resolve_manifest.ts";
 import { findCompletedRun } from "./run_dir.ts";
 import { runPipeline, type RunOptions, type RunResult } from "./run_pipeline.ts";
 
@@ -17,6 +17,8 @@ export interface MatrixCell {
 /** A validated experiment matrix. */
 export interface ResolvedMatrix {
   name: string;
+  /** False for a plain manifest (one cell). */
+  isMatrix: boolean;
   file?: string;
   baseDir: string;
   cells: MatrixCell[];
@@ -73,7 +75,7 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
     return undefined;
   });
   const name = String(data?.name ?? "matrix");
-  if (!matrix) return { name, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells: [{ arm: name, seed: base!.manifest.run.seed, resolved: base! }] };
+  if (!matrix) return { name, isMatrix: false, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells: [{ arm: name, seed: base!.manifest.run.seed, resolved: base! }] };
   const seeds = matrix.seeds ?? [1337];
   const arms = Object.entries(matrix.arms ?? {});
   if (arms.length === 0) throw new ManifestError([{ path: ["matrix", "arms"], message: "expected at least one arm", ...source.locate(["matrix", "arms"]) }], options.file);
@@ -100,7 +102,12 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
     }
   }
   if (issues.length > 0) throw new ManifestError(issues, options.file);
-  return { name, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells };
+  return { name, isMatrix: true, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells };
+}
+
+/** Reads and resolves a manifest file as a matrix (a manifest without `matrix:` is a matrix of one cell). */
+export async function loadMatrix(file: string, options: Omit<ResolveOptions, "baseDir" | "file"> = {}): Promise<ResolvedMatrix> {
+  return resolveMatrix(await readManifestFile(file), { ...options, baseDir: dirname(resolve(file)), file });
 }
 
 /** What a matrix run did. */

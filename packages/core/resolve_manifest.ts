@@ -141,15 +141,17 @@ function pathOrder(path: ReadonlyArray<string | number>): number {
   return i < 0 ? 99 : i * 10 + (typeof path[2] === "number" ? path[2] : 0);
 }
 
-/** Reads and resolves a manifest file (`.yaml`, `.yml` or `.json`). */
-export async function loadManifest(file: string, options: Omit<ResolveOptions, "baseDir" | "file"> = {}): Promise<ResolvedManifest> {
-  const path = resolve(file);
-  let text: string;
+/** Reads a manifest file's text; a missing or unreadable file is a {@linkcode ManifestError}. */
+export async function readManifestFile(file: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(resolve(file), "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ManifestError([{ path: [], message: code === "ENOENT" ? "no such file" : `cannot read: ${String(error)}` }], file);
   }
-  return resolveManifest(text, { ...options, baseDir: dirname(path), file });
+}
+
+/** Reads and resolves a manifest file (`.yaml`, `.yml` or `.json`). */
+export async function loadManifest(file: string, options: Omit<ResolveOptions, "baseDir" | "file"> = {}): Promise<ResolvedManifest> {
+  return resolveManifest(await readManifestFile(file), { ...options, baseDir: dirname(resolve(file)), file });
 }
