@@ -1,9 +1,22 @@
 /**
  * `@ual/nn`: the tensor math UAL's trainer and loss plugins share — backend selection, the
- * kernels tfjs-wasm lacks, and the per-sample label-smoothed cross-entropy (spec §3).
+ * kernels tfjs-wasm lacks or runs slowly, the per-sample label-smoothed cross-entropy (spec §3),
+ * the layers of a transformer written the way wasm is fast, AdamW, schedules, clipping and a
+ * seeded RNG.
  *
  * @module
  */
 export * from "./backend.ts";
 export * from "./register_kernels.ts";
 export * from "./smoothed_cross_entropy.ts";
+export * from "./smoothed_cross_entropy_and_nll.ts";
+export * from "./mat_mul_plain.ts";
+export * from "./linear.ts";
+export * from "./layer_norm.ts";
+export * from "./gelu.ts";
+export * from "./causal_attention_bias.ts";
+export * from "./scaled_dot_product_attention.ts";
+export * from "./adamw.ts";
+export * from "./lr_schedule.ts";
+export * from "./clip_grad_norm.ts";
+export * from "./rng.ts";

@@ -2,12 +2,14 @@ import "./_register_gradients.ts";
 import { ensureKernels } from "./_ensure_kernels.ts";
 import { logitRowCpuKernels } from "./_logit_rows_cpu.ts";
 import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
+import { wasmBatchMatMulKernels } from "./_wasm_batch_matmul.ts";
 
 /**
  * Registers the kernels UAL supplies to tfjs:
  * - `UnsortedSegmentSum` for `wasm` (which has none; the gradient of `gather`, i.e. of every
  *   embedding lookup, needs it) and for `cpu` (replacing a kernel that is O(segments × size));
- * - the fused per-row kernels {@linkcode smoothedCrossEntropy} uses on `cpu`.
+ * - the fused per-row kernels {@linkcode smoothedCrossEntropy} uses on `cpu`;
+ * - `UalBatchMatMul` for `wasm`: batched matmuls on XNNPACK's 2-D path ({@linkcode matMulPlain}).
  *
  * Idempotent. {@linkcode selectBackend} calls it; call it yourself only if you pick a backend
  * with `tf.setBackend` directly.
@@ -25,4 +27,5 @@ import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
 export function registerKernels(): void {
   ensureKernels(unsortedSegmentSumKernels);
   ensureKernels(logitRowCpuKernels);
+  ensureKernels(wasmBatchMatMulKernels);
 }

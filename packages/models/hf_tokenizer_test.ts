@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadHfTokenizer } from "./hf_tokenizer.ts";
+
+function special(id: number, content: string) {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+}
+
+/** A tiny byte-level BPE tokenizer.json in GPT-2's format, written by the test. */
+function writeBpe(dir: string): string {
+  const json = {
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: [special(7, "<|endoftext|>")],
+    normalizer: null,
+    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: null,
+    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: {
+      type: "BPE",
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab: { h: 0, i: 1, "Ġ": 2, hi: 3, "Ġhi": 4, "!": 5, o: 6 },
+      merges: ["h i", "Ġ hi"],
+    },
+  };
+  const path = join(dir, "tokenizer.json");
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+describe("loadHfTokenizer()", () => {
+  it("loadHfTokenizer() encodes and decodes with a BPE tokenizer.json, EOS doubling as BOS and PAD", async () => {
+    const tok = await loadHfTokenizer(writeBpe(mkdtempSync(join(tmpdir(), "ual-tok-"))));
+    expect(tok.encode("hi hi!")).toEqual([3, 4, 5]);
+    expect(tok.decode([3, 4, 7])).toBe("hi hi");
+    expect(tok.vocabSize).toBe(8);
+    expect([tok.bos, tok.eos, tok.pad]).toEqual([7, 7, 7]);
+  });
+
+  it("loadHfTokenizer() reads special tokens from tokenizer_config.json and maps unknown words to unk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ual-tok-"));
+    const path = join(dir, "tokenizer.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: "1.0",
+        added_tokens: [special(0, "[BOS]"), special(1, "[EOS]"), special(2, "[UNK]"), special(3, "[PAD]")],
+        normalizer: null,
+        pre_tokenizer: { type: "Whitespace" },
+        post_processor: null,
+        decoder: null,
+        model: { type: "WordLevel", vocab: { "[BOS]": 0, "[EOS]": 1, "[UNK]": 2, "[PAD]": 3, hello: 4, world: 5 }, unk_token: "[UNK]" },
+      }),
+    );
+    writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ bos_token: "[BOS]", eos_token: { content: "[EOS]" }, pad_token: "[PAD]" }));
+    const tok = await loadHfTokenizer(path);
+    expect([tok.bos, tok.eos, tok.pad]).toEqual([0, 1, 3]);
+    expect(tok.encode("hello there world")).toEqual([4, 2, 5]);
+  });
+
+  it("loadHfTokenizer() says what is missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ual-tok-"));
+    await expect(loadHfTokenizer(join(dir, "nope.json"))).rejects.toThrow(/not a Hugging Face tokenizer.json/);
+    await expect(loadHfTokenizer(writeBpe(dir), { bos: "<s>" })).rejects.toThrow(/no bos token "<s>"/);
+  });
+});

@@ -1,0 +1,52 @@
+// A data-parallel replica (see _replicas.ts): a worker thread with its own tfjs engine and wasm
+// heap that computes the gradients of its share of each batch on a copy of the weights.
+import { parentPort } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs-core";
+import { createGpt2, type Gpt2Config, type Gpt2Model } from "@ual/models";
+import { type BackendChoice, selectBackend } from "@ual/nn";
+import { addGradients, type Part, partGradients } from "./_part_gradients.ts";
+import type { ReplicaRequest, ReplicaResponse } from "./_replicas.ts";
+
+const port = parentPort;
+if (port === null) throw new Error("_replica_worker.ts runs as a worker thread only");
+let model: Gpt2Model | undefined;
+let variables: tf.Variable[] = [];
+
+function post(message: ReplicaResponse, transfer: ArrayBuffer[] = []): void {
+  (port as NonNullable<typeof port>).postMessage(message, transfer);
+}
+
+async function init(config: Gpt2Config, backend: BackendChoice): Promise<void> {
+  const selected = await selectBackend(backend);
+  model = createGpt2(config, { seed: 0 }); // the weights come from the main thread
+  variables = [...model.variables.values()];
+  post({ type: "ready", backend: selected.detail });
+}
+
+function step(request: Extract<ReplicaRequest, { type: "step" }>): void {
+  if (model === undefined) throw new Error("replica: step before init");
+  if (request.weights !== null) {
+    request.weights.forEach((w, i) => {
+      const v = variables[i] as tf.Variable;
+      tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
+    });
+  }
+  let grads: tf.NamedTensorMap | undefined;
+  let loss = 0;
+  const epsilon: number[] = [];
+  for (const { part, epsilon: eps } of request.parts as Array<{ part: Part; epsilon: number[] }>) {
+    const r = partGradients(model, variables, part, () => eps, { ...request.loss, sampleWeight: request.sampleWeight, needsNll: false });
+    loss += r.loss;
+    epsilon.push(...r.epsilon);
+    grads = addGradients(grads, r.grads);
+  }
+  // a short last batch may leave this replica nothing to do: its share of the gradient is 0
+  const out = variables.map((v) => (grads === undefined ? new Float32Array(v.size) : ((grads[v.name] as tf.Tensor).dataSync() as Float32Array)));
+  tf.dispose(grads ?? {});
+  post({ type: "grads", loss, grads: out, epsilon }, out.map((g) => g.buffer as ArrayBuffer));
+}
+
+port.on("message", (request: ReplicaRequest) => {
+  const run = request.type === "init" ? init(request.config, request.backend) : Promise.resolve().then(() => step(request));
+  run.catch((error: unknown) => post({ type: "error", message: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) }));
+});

@@ -1,0 +1,117 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Gpt2Config } from "@ual/models";
+import type { BackendChoice, SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
+import type { Part } from "./_part_gradients.ts";
+
+/** Messages to a replica. */
+export type ReplicaRequest =
+  | { type: "init"; config: Gpt2Config; backend: BackendChoice }
+  | {
+      type: "step";
+      /** The weights in the model's variable order, or null when unchanged since the last step. */
+      weights: Float32Array[] | null;
+      parts: Array<{ part: Part; epsilon: number[] }>;
+      sampleWeight: number;
+      loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">;
+    };
+
+/** Messages from a replica. */
+export type ReplicaResponse =
+  | { type: "ready"; backend: string }
+  | { type: "grads"; loss: number; grads: Float32Array[]; epsilon: number[] }
+  | { type: "error"; message: string };
+
+/** A replica's answer to one step. */
+export interface ReplicaGrads {
+  loss: number;
+  grads: Float32Array[];
+  epsilon: number[];
+}
+
+/** Worker threads that each hold a copy of the model and compute gradients of a share of a batch. */
+export interface Replicas {
+  readonly count: number;
+  /** Sends each replica its share; resolves with their gradients in replica order. */
+  step(weights: Float32Array[] | null, shares: Array<Array<{ part: Part; epsilon: number[] }>>, sampleWeight: number, loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">): Promise<ReplicaGrads[]>;
+  close(): Promise<void>;
+}
+
+function workerScript(): URL {
+  // dist/mod.js sits beside dist/_replica_worker.js; the TypeScript sources (tests) use the build.
+  for (const candidate of ["./_replica_worker.js", "./dist/_replica_worker.js"]) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error("@ual/trainer-tfjs: dist/_replica_worker.js is missing; build the package (npm run build)");
+}
+
+function once(worker: Worker): Promise<ReplicaResponse> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: ReplicaResponse) => {
+      cleanup();
+      if (message.type === "error") reject(new Error(`@ual/trainer-tfjs replica: ${message.message}`));
+      else resolve(message);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`@ual/trainer-tfjs replica exited with code ${code}`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
+
+/**
+ * Starts `count` replicas. tfjs-backend-wasm runs single-threaded under Node, so data parallelism
+ * over worker threads is how training uses more than one core: each replica has its own engine
+ * and wasm heap (so the heap bound applies per replica), gets the weights after every update,
+ * and returns float32 gradients that the main thread adds in replica order — deterministic for
+ * a given number of threads.
+ */
+export async function startReplicas(count: number, config: Gpt2Config, backend: BackendChoice): Promise<Replicas> {
+  const script = workerScript();
+  const workers = Array.from({ length: count }, () => new Worker(script));
+  try {
+    await Promise.all(
+      workers.map((w) => {
+        const ready = once(w);
+        w.postMessage({ type: "init", config, backend } satisfies ReplicaRequest);
+        return ready;
+      }),
+    );
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+  return {
+    count,
+    async step(weights, shares, sampleWeight, loss) {
+      const answers = workers.map((w, i) => {
+        const answer = once(w);
+        const request: ReplicaRequest = { type: "step", weights: weights?.map((x) => x.slice()) ?? null, parts: shares[i] ?? [], sampleWeight, loss };
+        w.postMessage(request, request.weights?.map((x) => x.buffer as ArrayBuffer) ?? []);
+        return answer;
+      });
+      const results = await Promise.all(answers);
+      return results.map((r) => {
+        if (r.type !== "grads") throw new Error(`@ual/trainer-tfjs replica: unexpected ${r.type}`);
+        return { loss: r.loss, grads: r.grads, epsilon: r.epsilon };
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,320 @@
+import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import * as tf from "@tensorflow/tfjs-core";
+import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
+import { createGpt2, type Gpt2Config, type Tokenizer } from "@ual/models";
+import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt } from "@ual/nn";
+import { createBatchSchedule } from "./_batch_schedule.ts";
+import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
+import { type Example, fingerprintExamples, readExamples } from "./_examples.ts";
+import { planMicroBatch } from "./_micro_batch.ts";
+import { addGradients, type Part, partGradients } from "./_part_gradients.ts";
+import { type Replicas, startReplicas } from "./_replicas.ts";
+import type { TrainerOptions } from "./options.ts";
+
+/** What `create` resolved before training starts. */
+export interface TrainSetup {
+  name: string;
+  options: TrainerOptions;
+  logger: Logger;
+  runDir: string;
+  backend: string;
+  tokenizer: Tokenizer;
+  /** The tokenizer.json to copy into checkpoints, when not the byte tokenizer. */
+  tokenizerFile?: string;
+  config: Required<Gpt2Config>;
+  seed: number;
+  maxLength: number;
+}
+
+/** Pads a micro-batch to its longest sample (dynamic padding): ids with PAD, labels with −1. */
+function collate(part: readonly Example[], pad: number): Part {
+  const time = Math.max(...part.map((e) => e.inputIds.length));
+  const ids = new Int32Array(part.length * time).fill(pad);
+  const labels = new Int32Array(part.length * time).fill(-1);
+  const mask = new Uint8Array(part.length * time);
+  let tokens = 0;
+  part.forEach((e, b) => {
+    ids.set(e.inputIds, b * time);
+    labels.set(e.labels, b * time);
+    mask.fill(1, b * time, b * time + e.inputIds.length);
+    tokens += e.inputIds.length;
+  });
+  return { ids, labels, mask, batch: part.length, time, tokens };
+}
+
+function stats(values: readonly number[]): { mean: number; min: number; max: number } {
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    sum += v;
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { mean: sum / values.length, min, max };
+}
+
+function hfConfig(setup: TrainSetup): JsonObject {
+  const { config, tokenizer, options, maxLength } = setup;
+  return {
+    model_type: "gpt2",
+    architectures: ["GPT2LMHeadModel"],
+    vocab_size: config.vocabSize,
+    n_positions: config.contextLength,
+    n_embd: config.dModel,
+    n_layer: config.layers,
+    n_head: config.heads,
+    activation_function: "gelu_new",
+    layer_norm_epsilon: config.layerNormEpsilon,
+    initializer_range: config.initStd,
+    tie_word_embeddings: true,
+    bos_token_id: tokenizer.bos,
+    eos_token_id: tokenizer.eos,
+    pad_token_id: tokenizer.pad,
+    ual: {
+      trainer: setup.name,
+      tokenizer: setup.tokenizerFile !== undefined ? "tokenizer.json" : "byte",
+      template: options.template,
+      maskPrompt: options.maskPrompt,
+      maxLength,
+    },
+  };
+}
+
+/**
+ * The training loop (not `model.fit`): reads and tokenizes the data, resumes from the newest
+ * checkpoint, then per optimizer step: a batch from the schedule, split into micro-batches whose
+ * gradients are summed (each sample weighted 1/batch, so the sum is the batch mean's gradient),
+ * ε per sample from the mapper, the online estimator or 0, clipping, AdamW, `train.step` events,
+ * and checkpoints.
+ */
+export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: CallOptions): AsyncGenerator<EventDraft> {
+  const { options, logger, tokenizer, config, name } = setup;
+  const { signal } = call;
+
+  const data = await readExamples(input.samples({ signal }), tokenizer, { template: options.template, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
+  const { examples } = data;
+  if (data.empty.length > 0) {
+    const shown = data.empty.slice(0, 5).map((id) => `"${id}"`).join(", ");
+    logger.warn(`${data.empty.length} samples have no token to learn after prompt masking and truncation to ${setup.maxLength} tokens, and are left out: ${shown}${data.empty.length > 5 ? ", …" : ""}`);
+  }
+  if (data.truncated > 0) logger.info(`${data.truncated} of ${examples.length + data.empty.length} samples were truncated to ${setup.maxLength} tokens`);
+  if (examples.length === 0) throw new Error(`${name}: no sample has a token to learn (check maskPrompt, maxLength and the data)`);
+
+  // ε per sample: the mapper's by id, the online estimator's during the step, or 0 (plain SFT).
+  const online = input.online;
+  let fixed: Float64Array | undefined;
+  if (input.smoothing !== undefined) {
+    fixed = new Float64Array(examples.length);
+    examples.forEach((e, i) => {
+      const eps = input.smoothing?.get(e.id);
+      if (eps === undefined) {
+        throw new Error(`${name}: sample "${e.id}" has no smoothing value from the mapper; every training sample needs one (was the data changed between the scoring and the training pass?)`);
+      }
+      (fixed as Float64Array)[i] = eps;
+    });
+  }
+  const nllShift = online?.shift === "reference" ? "reference" : "next-token";
+  if (input.loss !== undefined) logger.info(`loss: the manifest's loss stage (the trainer's convention/denominator options are not used)`);
+
+  const schedule = createBatchSchedule(
+    examples.map((e) => e.inputIds.length),
+    { mode: options.sampling, batchSize: options.batchSize, seed: setup.seed + 1, groupByLength: options.groupByLength },
+  );
+  const totalSteps = options.maxSteps ?? options.epochs * schedule.stepsPerEpoch;
+  const warmupSteps = Math.ceil(options.warmup * totalSteps);
+  // the reference's ramp counts samples drawn (N·E micro-iterations, spec §5.3)
+  const totalSamples = options.maxSteps !== undefined ? options.maxSteps * options.batchSize : options.epochs * examples.length;
+  let threads = options.threads === "auto" ? Math.min(availableParallelism(), options.batchSize) : Math.min(options.threads, options.batchSize);
+  if (threads > 1 && (online !== undefined || input.loss !== undefined)) {
+    logger.info(`threads: 1 (${online !== undefined ? "an online estimator needs every NLL of the batch in order" : "a manifest loss stage runs on the main thread"})`);
+    threads = 1;
+  }
+  if (threads > 1 && setup.backend !== "wasm" && setup.backend !== "cpu") {
+    logger.info(`threads: 1 (the ${setup.backend} backend uses every core itself)`);
+    threads = 1;
+  }
+  let replicas: Replicas | undefined;
+  const micro = planMicroBatch({
+    requested: options.microBatchSize,
+    batchSize: Math.ceil(options.batchSize / threads),
+    config,
+    maxLength: setup.maxLength,
+    backend: setup.backend,
+    budgetBytes: options.memoryBudgetMb * 1024 ** 2,
+  });
+  if (micro.warning) logger.warn(micro.warning);
+  logger.info(
+    `training ${examples.length} samples for ${totalSteps} steps (${schedule.stepsPerEpoch} per epoch), batch ${options.batchSize} in micro-batches of ${micro.size}${threads > 1 ? ` on ${threads} threads` : ""} ` +
+      `(~${(micro.estimateBytes / 1024 ** 2).toFixed(0)} MiB each), lr ${options.lr} ${options.schedule}${options.schedule === "reference" ? "" : ` with ${warmupSteps} warmup steps`}, ` +
+      `ε from ${fixed ? "the mapper" : online ? `the online estimator (${nllShift} NLL)` : "nowhere: 0 (plain SFT)"}`,
+  );
+
+  const model = createGpt2(config, { seed: setup.seed });
+  const variables = [...model.variables.values()];
+  const hfName = new Map<string, string>();
+  for (const [hf, v] of model.variables) hfName.set(v.name, hf);
+  const adam = createAdamW(model.variables, {
+    beta1: options.betas[0],
+    beta2: options.betas[1],
+    epsilon: options.adamEpsilon,
+    weightDecay: options.weightDecay,
+  });
+  const fingerprint = {
+    data: fingerprintExamples(examples),
+    options: JSON.stringify({ ...options, seed: setup.seed, maxSteps: undefined, epochs: undefined, checkpointEvery: undefined, nanPatience: undefined, backend: undefined }),
+  };
+
+  const root = join(setup.runDir, "checkpoints");
+  let step = 0;
+  let nanStreak = 0;
+  try {
+    await removeStaleTemporaries(root);
+    const found = await newestCheckpoint(root);
+    if (found !== undefined) {
+      const state = await readTrainerState(found);
+      if (state.fingerprint.data !== fingerprint.data) {
+        throw new Error(`${name}: ${found} was trained on other data (${state.fingerprint.data} samples:hash, now ${fingerprint.data}); it cannot be resumed`);
+      }
+      if (state.fingerprint.options !== fingerprint.options) {
+        throw new Error(`${name}: ${found} was written with other training options; it cannot be resumed with these`);
+      }
+      await loadCheckpoint(found, model, adam, state.adamStep);
+      schedule.restore(state.cursor);
+      if (online !== undefined && state.estimator !== null) online.restore(state.estimator);
+      step = state.step;
+      nanStreak = state.nanStreak;
+      logger.info(`resuming from ${found}: step ${step} of ${totalSteps}`);
+      if (step >= totalSteps) {
+        yield { type: "checkpoint", step, path: found };
+        return;
+      }
+    }
+
+    const save = async (): Promise<string> => {
+      const state: TrainerState = {
+        format: "ual-trainer-tfjs/1",
+        step,
+        totalSteps,
+        cursor: schedule.cursor(),
+        adamStep: adam.step,
+        nanStreak,
+        estimator: online !== undefined ? online.state() : null,
+        fingerprint,
+      };
+      return writeCheckpoint(root, { model, optimizer: adam, state, config: hfConfig(setup), ...(setup.tokenizerFile ? { tokenizerFile: setup.tokenizerFile } : {}) });
+    };
+
+    let weightsChanged = true;
+    if (threads > 1) {
+      replicas = await startReplicas(threads - 1, config, setup.backend as BackendChoice);
+      logger.info(`data parallel: ${threads} threads (the main thread and ${threads - 1} worker${threads > 2 ? "s" : ""}), each with its own wasm heap`);
+    }
+    while (step < totalSteps) {
+      if (signal.aborted) return;
+      const started = performance.now();
+      const { indices, epoch } = schedule.next();
+      step++;
+      const batch = indices.map((i) => ({ example: examples[i] as Example, index: i }));
+      const weight = 1 / batch.length;
+      let loss = 0;
+      let tokens = 0;
+      const epsilons: number[] = [];
+      // ε: fixed per sample, or from the estimator, fed one sample at a time in batch order
+      // (the reference's micro-batch-1 semantics, spec §4.2), so that the micro-batch split
+      // never changes a value.
+      const fixedOf = (items: typeof batch) => items.map((p) => (fixed !== undefined ? ((fixed as Float64Array)[p.index] as number) : 0));
+      const onlineOf = (meanNll: Float64Array): number[] => Array.from(meanNll, (nll) => (online as OnlineEstimator).next([nll])[0] as number);
+      const partsOf = (items: typeof batch) => {
+        const out: Array<{ part: Part; items: typeof batch }> = [];
+        for (let start = 0; start < items.length; start += micro.size) {
+          const chunk = items.slice(start, start + micro.size);
+          out.push({ part: collate(chunk.map((p) => p.example), tokenizer.pad), items: chunk });
+        }
+        return out;
+      };
+      // shares: the main thread takes the first, each replica one of the others (data parallel)
+      const shareSize = Math.ceil(batch.length / threads);
+      const shares = Array.from({ length: threads }, (_, r) => batch.slice(r * shareSize, (r + 1) * shareSize));
+      const lossOptions = { convention: options.convention, denominator: options.denominator };
+      const pending = replicas?.step(
+        weightsChanged ? variables.map((v) => v.dataSync() as Float32Array) : null,
+        shares.slice(1).map((share) => partsOf(share).map(({ part, items }) => ({ part, epsilon: fixedOf(items) }))),
+        weight,
+        lossOptions,
+      );
+      weightsChanged = false;
+      let grads: tf.NamedTensorMap | undefined;
+      for (const { part, items } of partsOf(shares[0] ?? [])) {
+        tokens += part.tokens;
+        const r = partGradients(
+          model,
+          variables,
+          part,
+          (nll) => (online !== undefined ? onlineOf(nll) : fixedOf(items)),
+          { ...lossOptions, nllShift, sampleWeight: weight, needsNll: online !== undefined },
+          input.loss !== undefined ? (logits, labels, eps) => (input.loss as Loss).perSample(logits, labels, eps) as tf.Tensor1D : undefined,
+        );
+        loss += r.loss;
+        epsilons.push(...r.epsilon);
+        grads = addGradients(grads, r.grads);
+      }
+      if (pending !== undefined) {
+        const answers = await pending;
+        answers.forEach((answer, r) => {
+          loss += answer.loss;
+          epsilons.push(...answer.epsilon);
+          for (const item of shares[r + 1] ?? []) tokens += item.example.inputIds.length;
+          const received: tf.NamedTensorMap = {};
+          variables.forEach((v, i) => {
+            received[v.name] = tf.tensor(answer.grads[i] as Float32Array, v.shape);
+          });
+          grads = addGradients(grads, received);
+        });
+      }
+      const lr = learningRateAt(step - 1, { schedule: options.schedule, peak: options.lr, totalSteps, warmupSteps, batchSize: options.batchSize, totalSamples });
+      const byName: tf.NamedTensorMap = {};
+      for (const [key, g] of Object.entries(grads ?? {})) byName[hfName.get(key) as string] = g;
+      const clipped = clipGradNorm(byName, options.gradClip ?? Number.POSITIVE_INFINITY);
+      tf.dispose(grads ?? {});
+      const finite = Number.isFinite(loss) && Number.isFinite(clipped.norm);
+      if (finite) {
+        adam.update(clipped.grads, lr);
+        weightsChanged = true;
+        nanStreak = 0;
+      } else nanStreak++;
+      tf.dispose(clipped.grads);
+      const seconds = (performance.now() - started) / 1000;
+      yield {
+        type: "train.step",
+        step,
+        epoch: epoch + 1,
+        loss,
+        lr,
+        tokensPerSecond: tokens / seconds,
+        epsilon: stats(epsilons),
+        ...(finite ? {} : { skipped: true }),
+      };
+      if (!finite) {
+        const what = Number.isFinite(loss) ? `the gradient norm is ${clipped.norm}` : `the loss is ${loss}`;
+        logger.warn(`step ${step}: ${what}; the update is skipped (${nanStreak} in a row; the run stops at ${options.nanPatience})`);
+        if (nanStreak >= options.nanPatience) {
+          throw new Error(
+            `${name}: ${nanStreak} steps in a row had a non-finite loss or gradient (the last at step ${step}); training stops. ` +
+              `Lower lr, keep gradClip on, or look for broken samples in those batches.`,
+          );
+        }
+      }
+      if (step % options.checkpointEvery === 0 || step === totalSteps) {
+        const path = await save();
+        yield { type: "checkpoint", step, path };
+      }
+    }
+  } finally {
+    await replicas?.close();
+    adam.dispose();
+    model.dispose();
+  }
+}
+
