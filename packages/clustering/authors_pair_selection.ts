@@ -1,4 +1,4 @@
-import { createRandom, shuffled } from "./_random.ts";
+import { createRng } from "@ual/random";
 
 /** One ranking of the authors' rule: the pairs where `favoured` beats `against` by the largest ratio. */
 export interface RatioRule {
@@ -91,7 +91,7 @@ export function authorsPairSelection(
     const order = usable.slice().sort((i, j) => descendingNaNLast(ratio.get(i) as number, ratio.get(j) as number) || i - j);
     for (const i of order.slice(0, rule.top)) united.add(i);
   }
-  const indices = shuffled([...united], createRandom(options.seed ?? 0))
+  const indices = createRng(options.seed ?? 0).shuffle([...united])
     .slice(0, keep)
     .sort((i, j) => i - j);
   const means: Record<string, number> = {};

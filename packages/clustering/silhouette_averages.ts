@@ -1,4 +1,4 @@
-import { createRandom, shuffled } from "./_random.ts";
+import { createRng } from "@ual/random";
 
 /** Options of {@linkcode silhouetteAverages}. */
 export interface SilhouetteAveragesOptions {
@@ -48,7 +48,7 @@ export function silhouetteAverages(scores: ReadonlyArray<number | null>, options
   const seed = options.seed ?? 0;
   if (!Number.isInteger(sampleSize) || sampleSize < 1) throw new RangeError(`silhouetteAverages(): sampleSize must be a positive integer, got ${sampleSize}`);
   const all = scores.map((_, i) => i);
-  const indices = shuffled(all, createRandom(seed))
+  const indices = createRng(seed).shuffle(all.slice())
     .slice(0, sampleSize)
     .sort((i, j) => i - j);
   return { allPairs: meanOf(scores, all), randomPairs: { ...meanOf(scores, indices), indices, seed } };

@@ -19,4 +19,4 @@ export * from "./scaled_dot_product_attention.ts";
 export * from "./adamw.ts";
 export * from "./lr_schedule.ts";
 export * from "./clip_grad_norm.ts";
-export * from "./rng.ts";
+export * from "@ual/random";

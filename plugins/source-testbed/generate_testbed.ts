@@ -1,5 +1,5 @@
 import type { Sample } from "@ual/core";
-import { createRandom, type Random } from "./_random.ts";
+import { createRng, type Rng } from "@ual/random";
 import { fnv1a } from "./_split.ts";
 import { TASK_NAMES, TESTBED_MAX_ENTROPY, taskFamilies, type TaskFamily, type TaskName } from "./task_families.ts";
 import { checkKinds } from "./_check_kinds.ts";
@@ -56,11 +56,11 @@ export function* testbedSamples(options: TestbedOptions = {}): Generator<Sample,
 
   // Train and held-out draw from separate streams, so that changing one split's count leaves the
   // other's samples alone.
-  const random = createRandom(fnv1a(`ual-testbed:${split}:${seed}`));
+  const random = createRng(fnv1a(`ual-testbed:${split}:${seed}`));
   let highLeft = high;
   for (let i = 0; i < count; i++) {
     // Selection sampling: exactly `high` of the `count` positions, each set of positions equally likely.
-    const isHigh = random.next() * (count - i) < highLeft;
+    const isHigh = random.float() * (count - i) < highLeft;
     if (isHigh) highLeft--;
     const choices = bySubset[isHigh ? "high-entropy" : "low-entropy"];
     const { prompts } = choices[random.int(choices.length)] as (typeof choices)[number];
@@ -99,8 +99,8 @@ export function generateTestbed(options: TestbedOptions = {}): Sample[] {
   return [...testbedSamples(options)];
 }
 
-function drawAnswer(truth: TestbedPrompt, random: Random): string {
-  let u = random.next();
+function drawAnswer(truth: TestbedPrompt, random: Rng): string {
+  let u = random.float();
   for (const { answer, probability } of truth.answers) {
     u -= probability;
     if (u < 0) return answer;
