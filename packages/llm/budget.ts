@@ -1,3 +1,6 @@
+/** The reason given to samples (or judgments) not asked because of `maxCostUsd`. */
+export const BUDGET_EXHAUSTED = "budget exhausted";
+
 /** Money set aside for a call that has not answered yet. */
 export interface Reservation {
   /** Replaces the reservation with what the call really cost (0 when it failed unpaid). */

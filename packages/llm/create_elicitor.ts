@@ -1,21 +1,18 @@
-import { getMaxListeners, setMaxListeners } from "node:events";
-import type { JsonValue, Logger, OfflineEstimator, Sample, UncertaintyResult } from "@ual/core";
+import type { Logger, OfflineEstimator, Sample, UncertaintyResult } from "@ual/core";
 import { BatchRunner } from "./_batch_runner.ts";
-import { Budget } from "./budget.ts";
+import { raiseListenerLimit, RequestPath, type Spent } from "./_request_path.ts";
+import { BUDGET_EXHAUSTED } from "./budget.ts";
 import { cacheKey, type RatingSetup } from "./cache_key.ts";
-import { classifyFailure } from "./classify_failure.ts";
-import { tokenCounterFor, type TokenCounter } from "./count_tokens.ts";
 import { estimateCost, type CostEstimate } from "./estimate_cost.ts";
-import { callCost, priceFor, type Price, type PriceOverrides } from "./prices.ts";
-import type { RatingProvider, RatingReply } from "./rating_provider.ts";
-import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
+import type { PriceOverrides } from "./prices.ts";
+import type { RateCallOptions, RatingProvider } from "./rating_provider.ts";
+import type { RateLimits } from "./rate_limiter.ts";
 import type { CachedReply, CallMode, ReplyCache } from "./reply_cache.ts";
 import { renderPrompt } from "./render_prompt.ts";
 import type { PromptTemplate } from "./prompt_template.ts";
 import type { ConversationFormat } from "./render_conversation.ts";
-import { retry, RetriesExhaustedError, type RetryOptions } from "./retry.ts";
+import type { RetryOptions } from "./retry.ts";
 import { REASK_SUFFIX } from "./rubric.ts";
-import { scrubSecrets } from "./scrub_secrets.ts";
 
 /** Options of {@linkcode createElicitor}. */
 export interface ElicitorOptions {
@@ -78,17 +75,6 @@ export interface Elicitor extends OfflineEstimator {
   close(): Promise<void>;
 }
 
-interface Spent {
-  usd: number;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-type CallOutcome = { kind: "reply"; reply: RatingReply; costUsd: number } | { kind: "none"; reason: string };
-
-/** The reason given to samples not asked because of `maxCostUsd`. */
-export const BUDGET_EXHAUSTED = "budget exhausted";
-
 /**
  * The machinery both LLM uncertainty plugins share, around a {@linkcode RatingProvider} that
  * knows only how to make one call. For each sample:
@@ -126,59 +112,37 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
     params: provider.params,
   };
   const source = `${provider.name}:${provider.model}`;
-  const label = `${provider.label} ${provider.model}`;
-  const price: Price | undefined = priceFor(provider.model, options.prices);
-  if (options.maxCostUsd !== undefined && !price) {
-    throw new Error(`maxCostUsd needs the price of "${provider.model}", which is not in the price table; add it: prices: { "${provider.model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }`);
-  }
+  const path = new RequestPath({
+    api: provider,
+    logger,
+    apiKeyEnv: options.apiKeyEnv,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.prices ? { prices: options.prices } : {}),
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: options.maxConsecutiveFailures } : {}),
+    ...(cache ? { cache } : {}),
+    wording: { noAnswer: "the sample gets a null score", kept: "ratings already made" },
+  });
+  const { label } = path;
   if (mode === "batch" && !provider.batch) throw new Error(`${provider.label} has no batch API in this plugin; use mode: sync`);
   const limits = options.limits ?? {};
-  const limiter = new RateLimiter(limits);
-  const budget = new Budget(options.maxCostUsd);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const secrets = options.secrets ?? [];
-  const scrub = (text: string) => scrubSecrets(text, secrets);
   const runSignal = options.signal ?? new AbortController().signal;
   raiseListenerLimit(runSignal);
-  const maxConsecutiveFailures = options.maxConsecutiveFailures ?? 5;
   const inflight = new Map<string, Promise<UncertaintyResult>>();
-  const stats: ElicitorStats = { samples: 0, cacheHits: 0, deduplicated: 0, paidCalls: 0, reasks: 0, nullScores: 0, overBudget: 0, batches: 0, costUsd: 0 };
-  let fatal: Error | undefined;
-  let consecutiveFailures = 0;
+  const stats = { samples: 0, cacheHits: 0, deduplicated: 0, nullScores: 0, overBudget: 0 };
   let warnedBudget = false;
   let closed = false;
-
-  // Counting tokens is only needed for a token limit or a budget; the encoder loads once.
-  let counter: Promise<TokenCounter> | undefined;
-  const needTokens = limits.tokensPerMinute !== undefined || options.maxCostUsd !== undefined;
-  const promptTokens = async (prompt: string): Promise<number> => {
-    if (!needTokens) return 0;
-    counter ??= tokenCounterFor(provider.name, provider.model);
-    return (await counter).count(prompt) + provider.requestOverheadTokens;
-  };
-  const worstCost = async (prompt: string, batch: boolean) =>
-    callCost({ inputTokens: await promptTokens(prompt), outputTokens: provider.maxOutputTokens }, price, { batch });
-  const costOf = (reply: RatingReply, batch: boolean) => callCost(reply, price, { batch });
-
-  const store = (key: string, entry: Omit<CachedReply, "key" | "provider" | "model" | "promptVersion" | "createdAt">) => {
-    if (!cache || cache.closed) return;
-    cache.put({
-      key,
-      provider: provider.name,
-      model: provider.model,
-      promptVersion: setup.template.version,
-      createdAt: new Date().toISOString(),
-      ...entry,
-      ...(entry.reason !== undefined ? { reason: scrub(entry.reason) } : {}),
-      replies: JSON.parse(scrub(JSON.stringify(entry.replies))) as JsonValue[],
-    });
-  };
+  const send = (prompt: string, callOptions: RateCallOptions) => provider.rate(prompt, callOptions);
+  const asking = { send, reaskSuffix: REASK_SUFFIX, promptVersion: setup.template.version };
 
   const result = (score: number | null, reason: string | undefined, spent: Spent | undefined): UncertaintyResult => {
     if (score === null) stats.nullScores++;
     return {
       score,
-      ...(reason !== undefined ? { reason: scrub(reason) } : {}),
+      ...(reason !== undefined ? { reason: path.scrub(reason) } : {}),
       source,
       ...(spent && (spent.usd > 0 || spent.inputTokens > 0) ? { cost: { usd: spent.usd, inputTokens: spent.inputTokens, outputTokens: spent.outputTokens } } : {}),
     };
@@ -188,87 +152,9 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
     stats.overBudget++;
     if (!warnedBudget) {
       warnedBudget = true;
-      logger.warn(`${label}: maxCostUsd ${options.maxCostUsd} reached ($${budget.spentUsd.toFixed(4)} spent); the remaining samples get a null score with reason "${BUDGET_EXHAUSTED}". Raise maxCostUsd and rerun: ratings already made are cached and cost nothing again.`);
+      logger.warn(`${label}: maxCostUsd ${options.maxCostUsd} reached ($${path.budget.spentUsd.toFixed(4)} spent); the remaining samples get a null score with reason "${BUDGET_EXHAUSTED}". Raise maxCostUsd and rerun: ratings already made are cached and cost nothing again.`);
     }
     return result(null, BUDGET_EXHAUSTED, undefined);
-  };
-
-  /** Turns a failure that outlived its retries (or was final) into a null score, or stops the run. */
-  const failed = (error: unknown, signal: AbortSignal): CallOutcome => {
-    const last = error instanceof RetriesExhaustedError ? error.cause : error;
-    const failure = classifyFailure(last, signal);
-    const message = scrub(failure.message);
-    switch (failure.kind) {
-      case "abort":
-        throw error;
-      case "auth":
-        fatal ??= new Error(`${provider.label} refused the API key (${failure.status}): set ${options.apiKeyEnv} to a valid key (or name another variable under the stage's secrets: { apiKey: ... })`);
-        throw fatal;
-      case "config":
-        fatal ??= new Error(`${provider.label} answered ${failure.status} for model "${provider.model}" — is the model name right, and is the base URL the API's? (${message})`);
-        throw fatal;
-      case "rejected":
-        return { kind: "none", reason: `${provider.label} rejected the request (${failure.status}): ${message}` };
-      case "retryable": {
-        consecutiveFailures++;
-        const attempts = error instanceof RetriesExhaustedError ? error.attempts : 1;
-        if (consecutiveFailures >= maxConsecutiveFailures) {
-          fatal ??= new Error(`${consecutiveFailures} requests in a row to ${label} failed after ${attempts} attempts each (last: ${message}); the API looks unavailable. Rerun later: ratings already made are cached.`);
-          throw fatal;
-        }
-        logger.warn(`${label}: a request gave up after ${attempts} attempts (${message}); the sample gets a null score`);
-        return { kind: "none", reason: `gave up after ${attempts} attempts: ${message}` };
-      }
-      default:
-        throw new Error(scrub(failure.message), { cause: last });
-    }
-  };
-
-  /** One paid call, with budget, rate limits, timeout and retries. */
-  const call = async (prompt: string, signal: AbortSignal): Promise<CallOutcome | "budget"> => {
-    const tokens = await promptTokens(prompt);
-    const reservation = budget.reserve(callCost({ inputTokens: tokens, outputTokens: provider.maxOutputTokens }, price));
-    if (!reservation) return "budget";
-    try {
-      const reply = await retry(
-        async () => {
-          if (fatal) throw fatal;
-          const permit = await limiter.acquire(tokens + provider.maxOutputTokens, signal);
-          try {
-            const answer = await provider.rate(prompt, { signal, timeoutMs });
-            permit.release(answer.inputTokens + answer.outputTokens);
-            return answer;
-          } catch (error) {
-            permit.release();
-            throw error;
-          }
-        },
-        {
-          ...options.retry,
-          signal,
-          decide: (error) => {
-            if (error === fatal) return { retry: false };
-            const failure = classifyFailure(error, signal);
-            if (failure.kind !== "retryable") return { retry: false };
-            // Everyone holds back, not just this request: the limit is the account's.
-            if (failure.status === 429 && failure.retryAfterMs !== undefined) limiter.pause(failure.retryAfterMs);
-            return { retry: true, ...(failure.retryAfterMs !== undefined ? { delayMs: failure.retryAfterMs } : {}) };
-          },
-          onRetry: ({ attempt, delayMs, error }) =>
-            logger.debug(`${label}: attempt ${attempt} failed (${scrub(classifyFailure(error).message)}); retrying in ${Math.round(delayMs)} ms`),
-        },
-      );
-      const costUsd = costOf(reply, false);
-      reservation.settle(costUsd);
-      consecutiveFailures = 0;
-      stats.paidCalls++;
-      stats.costUsd += costUsd;
-      return { kind: "reply", reply, costUsd };
-    } catch (error) {
-      reservation.settle(0);
-      if (error === fatal) throw error;
-      return failed(error, signal);
-    }
   };
 
   /**
@@ -276,62 +162,15 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
    * that could not be read: only its re-ask is still due.
    */
   const rateSync = async (key: string, prompt: string, prior: CachedReply | undefined, signal: AbortSignal, paidBefore?: Spent): Promise<UncertaintyResult> => {
-    const spent: Spent = paidBefore ? { ...paidBefore } : { usd: 0, inputTokens: 0, outputTokens: 0 };
-    let entry: Omit<CachedReply, "key" | "provider" | "model" | "promptVersion" | "createdAt">;
-    if (prior) {
-      entry = { ...prior };
-    } else {
-      const first = await call(prompt, signal);
-      if (first === "budget") return overBudget();
-      if (first.kind === "none") return result(null, first.reason, undefined);
-      const { reply, costUsd } = first;
-      spent.usd += costUsd;
-      spent.inputTokens += reply.inputTokens;
-      spent.outputTokens += reply.outputTokens;
-      entry = {
-        final: reply.score !== null,
-        score: reply.score,
-        ...(reply.reason !== undefined ? { reason: reply.reason } : {}),
-        replies: [reply.raw],
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        costUsd,
-        calls: 1,
-        mode: "sync",
-      };
-      // Stored before it is used, and before a re-ask: a crash from here on never pays for it again.
-      store(key, entry);
-      if (entry.final) return result(reply.score, undefined, spent);
-    }
-    stats.reasks++;
-    const firstReason = entry.reason ?? "unreadable reply";
-    const second = await call(`${prompt}${REASK_SUFFIX}`, signal);
-    if (second === "budget") return overBudget();
-    if (second.kind === "none") return result(null, `${firstReason}; the re-ask failed: ${second.reason}`, spent);
-    const { reply, costUsd } = second;
-    spent.usd += costUsd;
-    spent.inputTokens += reply.inputTokens;
-    spent.outputTokens += reply.outputTokens;
-    const reason = reply.score === null ? `unreadable reply, asked twice: ${firstReason}; then ${reply.reason ?? "unreadable"}` : undefined;
-    const { reason: _unreadable, ...before } = entry;
-    store(key, {
-      ...before,
-      final: true,
-      score: reply.score,
-      ...(reason !== undefined ? { reason } : {}),
-      replies: [...entry.replies, reply.raw],
-      inputTokens: entry.inputTokens + reply.inputTokens,
-      outputTokens: entry.outputTokens + reply.outputTokens,
-      costUsd: entry.costUsd + costUsd,
-      calls: entry.calls + 1,
-    });
-    return result(reply.score, reason, spent);
+    const asked = await path.ask(key, prompt, prior, signal, asking, paidBefore);
+    if (asked.kind === "budget") return overBudget();
+    return result(asked.score, asked.reason, asked.spent);
   };
 
   const batches = provider.batch
     ? new BatchRunner({
         api: provider.batch,
-        budget,
+        budget: path.budget,
         logger,
         label,
         size: options.batch?.size ?? 10_000,
@@ -339,12 +178,12 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
         pollMs: options.batch?.pollMs ?? 30_000,
         signal: runSignal,
         retry: options.retry ?? {},
-        worstCost: (prompt) => worstCost(prompt, true),
-        costOf: (reply) => costOf(reply, true),
+        worstCost: (prompt) => path.worstCost(prompt, true),
+        costOf: (reply) => path.costOf(reply, true),
         store: (key, reply, costUsd) => {
-          stats.paidCalls++;
-          stats.costUsd += costUsd;
-          store(key, {
+          path.counts.paidCalls++;
+          path.counts.costUsd += costUsd;
+          path.store(key, setup.template.version, {
             final: reply.score !== null,
             score: reply.score,
             ...(reply.reason !== undefined ? { reason: reply.reason } : {}),
@@ -371,9 +210,8 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
     try {
       outcome = pendingId ? ((await batches.poll(pendingId)).get(key) ?? { costUsd: 0, error: `batch ${pendingId} ended without a result for this request` }) : await batches.add(key, prompt);
     } catch (error) {
-      if (error === fatal) throw error;
-      const none = failed(error, signal);
-      return result(null, none.kind === "none" ? none.reason : "no reply", undefined);
+      if (error === path.fatal) throw error;
+      return result(null, path.failed(error, signal).reason, undefined);
     }
     if (outcome === "budget") return overBudget();
     if (!outcome.reply) return result(null, outcome.error ?? "no reply", undefined);
@@ -407,7 +245,7 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
     concurrency: mode === "batch" ? (options.batch?.size ?? 10_000) : Math.max(1, (limits.concurrency ?? 8) * 2),
     setup,
     async estimate(sample, { signal }) {
-      if (fatal) throw fatal;
+      if (path.fatal) throw path.fatal;
       raiseListenerLimit(signal);
       stats.samples++;
       const key = cacheKey(setup, sample.turns);
@@ -445,28 +283,19 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
         estimateOptions,
       );
     },
-    stats: () => ({ ...stats, batches: batches?.submittedCount ?? 0 }),
+    stats: () => ({ ...stats, ...path.counts, batches: batches?.submittedCount ?? 0 }),
     async close() {
       if (closed) return;
       closed = true;
       batches?.close();
       if (stats.samples > 0) {
+        const { paidCalls, reasks, costUsd } = path.counts;
         logger.info(
-          `${label}: ${stats.samples} samples, ${stats.paidCalls} paid calls, ${stats.cacheHits} from the cache, ${stats.deduplicated} duplicates asked once, ${stats.reasks} re-asked, ${stats.nullScores} null; $${stats.costUsd.toFixed(4)}`,
+          `${label}: ${stats.samples} samples, ${paidCalls} paid calls, ${stats.cacheHits} from the cache, ${stats.deduplicated} duplicates asked once, ${reasks} re-asked, ${stats.nullScores} null; $${costUsd.toFixed(4)}`,
         );
       }
       cache?.close();
     },
   };
   return elicitor;
-}
-
-// Every request in flight listens to the run's signal (the SDK's fetch, the limiter, sleeps):
-// more than Node's default of 10, which would print a leak warning that is not one.
-const raised = new WeakSet<AbortSignal>();
-function raiseListenerLimit(signal: AbortSignal): void {
-  if (raised.has(signal)) return;
-  raised.add(signal);
-  const limit = getMaxListeners(signal);
-  if (limit !== 0 && limit < 10_000) setMaxListeners(10_000, signal);
 }

@@ -1,8 +1,9 @@
 /**
- * `@ual/llm`: what UAL's LLM uncertainty plugins share — the versioned rubric and prompt
- * templates, conversation rendering that resists injected instructions, score parsing (spec
- * §1.3), the SQLite reply cache, rate limiting, retries with backoff, prices, token counts, cost
- * estimates and budgets, and the elicitor that ties them around a provider's single call.
+ * `@ual/llm`: what UAL's LLM plugins share — the versioned rubric and prompt templates,
+ * conversation rendering that resists injected instructions, score parsing (spec §1.3), the
+ * SQLite reply cache, rate limiting, retries with backoff, prices, token counts, cost estimates
+ * and budgets, the elicitor that ties them around a provider's single call, and the pairwise
+ * judge (spec §6.4, §9) on the same request path.
  *
  * @module
  */
@@ -26,6 +27,19 @@ export * from "./budget.ts";
 export * from "./rating_provider.ts";
 export * from "./estimate_cost.ts";
 export * from "./format_cost_estimate.ts";
+export * from "./request_options.ts";
 export * from "./elicit_options.ts";
 export * from "./create_elicitor.ts";
 export * from "./elicitor_from_options.ts";
+export * from "./verdict_schema.ts";
+export * from "./parse_verdict.ts";
+export * from "./judge_pair.ts";
+export * from "./judge_template.ts";
+export * from "./judge_prompt.ts";
+export * from "./render_judge_prompt.ts";
+export * from "./judge_cache_key.ts";
+export * from "./combine_orders.ts";
+export * from "./judge_provider.ts";
+export * from "./create_judge.ts";
+export * from "./tally_judgments.ts";
+export * from "./judge_from_options.ts";

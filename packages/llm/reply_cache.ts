@@ -3,6 +3,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { JsonValue } from "@ual/core";
 
+/** The cache file's name under the run's cache directory (`.ual/`). */
+export const CACHE_FILE_NAME = "llm-cache.sqlite";
+
 /** How a rating was paid for. */
 export type CallMode = "sync" | "batch";
 

@@ -10,13 +10,22 @@
  * Plain JavaScript (checked with JSDoc) so that the benchmark can run it with `node` alone.
  * It rates a conversation with a score derived from its text (a hash), so a test can predict
  * every score, and it records every request and every paid completion for tests to count.
+ * A pairwise judge's request (the `record_verdict` schema or tool, or a prompt with the judge's
+ * answer fences) gets a verdict derived from the two answers' texts (`defaultVerdict`), so a
+ * test can predict every verdict too.
  */
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 
 /**
  * @typedef {"openai" | "anthropic"} Api
- * @typedef {"429" | "500" | "503" | "529" | "401" | "400" | "404" | "echo-key" | "slow" | "truncated" | "malformed" | "empty" | "refusal" | "out-of-range" | "echo-bands" | "text"} FaultKind
+ * @typedef {"429" | "500" | "503" | "529" | "401" | "400" | "404" | "echo-key" | "slow" | "truncated" | "malformed" | "empty" | "refusal" | "out-of-range" | "echo-bands" | "text" | "invalid-verdict"} FaultKind
+ * @typedef {"A" | "B" | "tie"} Verdict
+ * @typedef {object} JudgedTexts What a judge prompt asks about (undefined parts: a template without our fences).
+ * @property {string} prompt
+ * @property {string | undefined} question
+ * @property {string | undefined} first The answer shown first ("Answer A").
+ * @property {string | undefined} second The answer shown second ("Answer B").
  * @typedef {object} Fault
  * @property {FaultKind} fault What goes wrong.
  * @property {string | ((request: SeenRequest) => boolean)} [when] Applies to prompts containing this text (or for which it returns true); every request when absent.
@@ -27,6 +36,7 @@ import { createServer } from "node:http";
  * @property {number} [delayMs] For "slow": how late the answer comes (default 5000).
  * @property {string} [text] For "text" / "echo-bands": the reply's text.
  * @property {number} [score] For "out-of-range": the score (default 150).
+ * @property {string} [verdict] For "invalid-verdict": the verdict put in the structured answer (default "C").
  * @typedef {object} SeenRequest
  * @property {Api} api
  * @property {string} method
@@ -40,7 +50,8 @@ import { createServer } from "node:http";
  * @typedef {object} Completion A paid completion: a reply the server delivered whole.
  * @property {Api} api
  * @property {string} prompt
- * @property {number | null} score The score the server put in the reply (null for empty/refusal/text replies).
+ * @property {number | null} score The score the server put in the reply (null for empty/refusal/text replies and verdicts).
+ * @property {Verdict | null} [verdict] The verdict the server put in a judge's reply (null when a fault replaced it).
  * @property {"sync" | "batch"} via
  * @property {string} [customId]
  * @typedef {object} ServerOptions
@@ -49,6 +60,7 @@ import { createServer } from "node:http";
  * @property {number} [burst] Requests the limit lets through at once (default max(1, rpm/60)).
  * @property {string} [apiKey] When set, other keys get a 401.
  * @property {(prompt: string) => number} [score] The score of a prompt (default: from a hash of its conversation).
+ * @property {(judged: JudgedTexts) => Verdict} [verdict] A judge's verdict (default {@link defaultVerdict}).
  * @property {number} [batchPolls] Status checks before a batch ends (default 1).
  * @property {boolean} [holdBatches] Batches stay in progress until `finishBatches()`.
  * @property {Fault[]} [faults]
@@ -74,6 +86,59 @@ export function conversationOf(prompt) {
  */
 export function defaultScore(prompt) {
   return Number.parseInt(sha(conversationOf(prompt)).slice(0, 8), 16) % 100;
+}
+
+/** The name of the judge's response schema (OpenAI) and forced tool (Anthropic). */
+export const VERDICT_TOOL_NAME = "record_verdict";
+
+/**
+ * The question and the two answers of a judge prompt, read from its fences
+ * (`<<<answer A <code> begins>>>` … `<<<answer A <code> ends>>>`).
+ * @param {string} prompt
+ * @returns {JudgedTexts}
+ */
+export function judgedTexts(prompt) {
+  /** @param {string} name */
+  const fenced = (name) => {
+    const match = new RegExp(`<<<${name} ([0-9a-f]{12}) begins>>>\\n([\\s\\S]*?)\\n<<<${name} \\1 ends>>>`).exec(prompt);
+    return match ? match[2] : undefined;
+  };
+  return { prompt, question: fenced("request"), first: fenced("answer A"), second: fenced("answer B") };
+}
+
+/**
+ * How good the server finds an answer: a number in 0–99 from a hash of its text.
+ * @param {string} text
+ */
+export function answerQuality(text) {
+  return Number.parseInt(sha(`quality:${text}`).slice(0, 8), 16) % 100;
+}
+
+/**
+ * The verdict the server gives by default: the answer of higher {@link answerQuality} is better,
+ * and answers within 15 points of each other tie. It depends on the answers, not on their
+ * positions, so both orders of a question agree. Without our fences (a user's template), a hash
+ * of the whole prompt decides.
+ * @param {JudgedTexts} judged
+ * @returns {Verdict}
+ */
+export function defaultVerdict(judged) {
+  if (judged.first === undefined || judged.second === undefined) return /** @type {const} */ (["A", "B", "tie"])[Number.parseInt(sha(judged.prompt).slice(0, 8), 16) % 3] ?? "tie";
+  const a = answerQuality(judged.first);
+  const b = answerQuality(judged.second);
+  return Math.abs(a - b) < 15 ? "tie" : a > b ? "A" : "B";
+}
+
+/**
+ * True for a judge's request: the verdict schema or tool, or our judge fences in the prompt.
+ * @param {any} body
+ * @param {string} prompt
+ */
+export function isJudgeRequest(body, prompt) {
+  if (body?.response_format?.json_schema?.name === VERDICT_TOOL_NAME) return true;
+  if (Array.isArray(body?.tools) && body.tools.some((/** @type {any} */ t) => t?.name === VERDICT_TOOL_NAME)) return true;
+  const judged = judgedTexts(prompt);
+  return judged.first !== undefined && judged.second !== undefined;
 }
 
 /** @param {string} text */
@@ -113,6 +178,7 @@ export async function startLlmServer(options = {}) {
     return l[0] + Math.random() * (l[1] - l[0]);
   };
   const scoreOf = (/** @type {string} */ prompt) => (config.score ?? defaultScore)(prompt);
+  const verdictOf = (/** @type {string} */ prompt) => (config.verdict ?? defaultVerdict)(judgedTexts(prompt));
 
   /** @param {SeenRequest} request */
   const takeFault = (request) => {
@@ -149,16 +215,29 @@ export async function startLlmServer(options = {}) {
    * @param {any} body
    */
   const replyFor = (api, prompt, fault, body) => {
-    const score = scoreOf(prompt);
     const kind = fault?.fault;
+    void api;
     if (kind === "empty") return { kind: "empty", score: null };
     if (kind === "refusal") return { kind: "refusal", score: null };
     if (kind === "echo-bands") return { kind: "text", text: fault?.text ?? "The bands are 0-39, 40-69 and 70-99.", score: null };
     if (kind === "text") return { kind: "text", text: fault?.text ?? "", score: null };
     if (kind === "out-of-range") return { kind: "score", score: fault?.score ?? 150 };
-    void body;
-    return { kind: "score", score };
+    if (isJudgeRequest(body, prompt)) {
+      if (kind === "invalid-verdict") return { kind: "verdict", verdict: fault?.verdict ?? "C", valid: false, score: null };
+      const verdict = verdictOf(prompt);
+      return { kind: "verdict", verdict, valid: true, score: null };
+    }
+    return { kind: "score", score: scoreOf(prompt) };
   };
+
+  /**
+   * A judge's structured answer: a rationale and the verdict.
+   * @param {string} verdict
+   */
+  const verdictAnswer = (verdict) => ({
+    rationale: verdict === "tie" ? "Both answers serve the request about equally well." : `Answer ${verdict} follows the instruction more closely and is more helpful.`,
+    verdict,
+  });
 
   /**
    * An OpenAI chat completion body.
@@ -172,6 +251,7 @@ export async function startLlmServer(options = {}) {
     /** @type {string | null} */
     let refusal = null;
     if (reply.kind === "score") content = JSON.stringify({ score: reply.score }).replace(":", ": ");
+    else if (reply.kind === "verdict") content = JSON.stringify(verdictAnswer(reply.verdict ?? ""));
     else if (reply.kind === "text") content = reply.text ?? "";
     else if (reply.kind === "empty") content = "";
     else refusal = "I'm sorry, I can't help with that.";
@@ -222,6 +302,11 @@ export async function startLlmServer(options = {}) {
         content = [{ type: "tool_use", id: nextId("toolu_"), name: tool, input: { score: reply.score } }];
         stop = "tool_use";
       } else content = [{ type: "text", text: JSON.stringify({ score: reply.score }) }];
+    } else if (reply.kind === "verdict") {
+      if (tool) {
+        content = [{ type: "tool_use", id: nextId("toolu_"), name: tool, input: verdictAnswer(reply.verdict ?? "") }];
+        stop = "tool_use";
+      } else content = [{ type: "text", text: JSON.stringify(verdictAnswer(reply.verdict ?? "")) }];
     } else if (reply.kind === "text") content = [{ type: "text", text: reply.text ?? "" }];
     else if (reply.kind === "empty") content = [];
     else {
@@ -236,8 +321,18 @@ export async function startLlmServer(options = {}) {
       content,
       stop_reason: stop,
       stop_sequence: null,
-      usage: { input_tokens: roughTokens(prompt) + (tool ? 350 : 0), output_tokens: content.length === 0 ? 1 : 20 },
+      usage: { input_tokens: roughTokens(prompt) + (tool ? 350 : 0), output_tokens: content.length === 0 ? 1 : reply.kind === "verdict" ? 40 : 20 },
     };
+  };
+
+  /**
+   * What a completion record says of a judge's verdict.
+   * @param {ReturnType<typeof replyFor>} reply
+   * @returns {{ verdict?: Verdict | null }}
+   */
+  const verdictField = (reply) => {
+    if (reply.kind === "verdict") return { verdict: reply.valid ? /** @type {Verdict} */ (reply.verdict) : null };
+    return {};
   };
 
   /** @param {any} body */
@@ -365,7 +460,7 @@ export async function startLlmServer(options = {}) {
         default: {
           const reply = replyFor(api, prompt, fault, body);
           seen.status = 200;
-          completions.push({ api, prompt, score: reply.kind === "score" ? (reply.score ?? null) : null, via: "sync" });
+          completions.push({ api, prompt, score: reply.kind === "score" ? (reply.score ?? null) : null, ...verdictField(reply), via: "sync" });
           return send(res, 200, api === "openai" ? openaiCompletion(body, reply, prompt) : anthropicMessage(body, reply, prompt));
         }
       }
@@ -387,9 +482,9 @@ export async function startLlmServer(options = {}) {
       const seen = { api, method: "BATCH", path: api === "openai" ? item.url : "/v1/messages", prompt, via: "batch", customId: item.custom_id, body };
       requests.push(seen);
       const fault = takeFault(seen);
-      const contentFault = fault && ["empty", "refusal", "echo-bands", "text", "out-of-range"].includes(fault.fault) ? fault : undefined;
+      const contentFault = fault && ["empty", "refusal", "echo-bands", "text", "out-of-range", "invalid-verdict"].includes(fault.fault) ? fault : undefined;
       const reply = replyFor(api, prompt, contentFault, body);
-      completions.push({ api, prompt, score: reply.kind === "score" ? (reply.score ?? null) : null, via: "batch", customId: item.custom_id });
+      completions.push({ api, prompt, score: reply.kind === "score" ? (reply.score ?? null) : null, ...verdictField(reply), via: "batch", customId: item.custom_id });
       seen.status = 200;
       if (api === "openai") {
         return { id: nextId("batch_req_"), custom_id: item.custom_id, response: { status_code: 200, request_id: nextId("req_"), body: openaiCompletion(body, reply, prompt) }, error: null };
@@ -570,6 +665,8 @@ export async function startLlmServer(options = {}) {
     completions,
     /** The score the server gives a prompt. */
     scoreOf,
+    /** The verdict the server gives a judge prompt (before faults). */
+    verdictOf,
     get inFlight() {
       return inFlight;
     },
