@@ -16,7 +16,7 @@ describe("ual estimate", () => {
   });
 
   test("says so when the uncertainty stage makes no paid calls", () => {
-    const { code, stderr } = ual(["estimate", "examples/quickstart.yaml"], { cwd: ROOT });
+    const { code, stderr } = ual(["estimate", "examples/map-scores.yaml"], { cwd: ROOT });
     expect(code).toBe(0);
     expect(stderr).toContain("@ual/uncertainty-field makes no paid calls; nothing to estimate");
   });

@@ -9,10 +9,10 @@ interface Row {
   smoothing: number;
 }
 
-describe("ual run examples/quickstart.yaml", () => {
+describe("ual run examples/map-scores.yaml", () => {
   test("rates the bundled data and maps it to ε with mean α, strict for math and loose for open-ended tasks", () => {
     const runs = tempDir();
-    const { code, stdout, stderr } = ual(["run", "examples/quickstart.yaml", "--runs-dir", runs, "--json"]);
+    const { code, stdout, stderr } = ual(["run", "examples/map-scores.yaml", "--runs-dir", runs, "--json"]);
     expect(stderr).toContain("mapped 100 scores with @ual/mapper-truncated-linear");
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as { status: string; outputs: { smoothing: string }; summary: Record<string, unknown> };

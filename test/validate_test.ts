@@ -41,9 +41,9 @@ describe("ual validate", () => {
   });
 
   test("prints what would run for a valid manifest", () => {
-    const { code, stdout } = ual(["validate", "examples/quickstart.yaml"]);
+    const { code, stdout } = ual(["validate", "examples/map-scores.yaml"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("examples/quickstart.yaml: ok");
+    expect(stdout).toContain("examples/map-scores.yaml: ok");
     expect(stdout).toMatch(/mapper\s+@ual\/mapper-truncated-linear@0\.1\.0/);
   });
 

@@ -79,7 +79,11 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
   for (const [name, shape] of gpt2WeightShapes(full)) {
     const size = shape.reduce((a, b) => a * b, 1);
     // tfjs variable names are global; the HF name is the map key, so two models can coexist.
-    variables.set(name, variable(tensor(initialValues(name, size, full, normal), shape), true));
+    const initial = tensor(initialValues(name, size, full, normal), shape);
+    variables.set(name, variable(initial, true));
+    // The variable shares this buffer; disposed here, it goes with the first assign() (a load)
+    // instead of staying as a second copy of the weight.
+    initial.dispose();
   }
   const w = (name: string) => {
     const found = variables.get(name);

@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type JsonObject, writeJsonAtomic } from "@ual/core";
-import { type Gpt2Model, loadGpt2Weights, saveGpt2Weights } from "@ual/models";
 import type { AdamW, AdamWSlot } from "@ual/nn";
 import { readSafetensors, writeSafetensors } from "@ual/safetensors";
 import type { SamplingCursor } from "./_batch_schedule.ts";
+import type { TrainedModel } from "./_model_setup.ts";
 
 /** The JSON part of a checkpoint (`trainer_state.json`). */
 export interface TrainerState {
@@ -56,7 +56,8 @@ export async function removeStaleTemporaries(root: string): Promise<void> {
 
 /** Everything a checkpoint holds besides the model. */
 export interface CheckpointContent {
-  model: Gpt2Model;
+  /** The trained weights: written by `save`, named (for the optimizer's moments) by `trainable`. */
+  model: Pick<TrainedModel, "save" | "trainable">;
   optimizer: AdamW;
   state: TrainerState;
   /** `config.json`: the model's Hugging Face GPT-2 config plus how it was trained. */
@@ -75,7 +76,7 @@ export async function writeCheckpoint(root: string, content: CheckpointContent):
   const temp = join(root, `.tmp-${String(content.state.step).padStart(6, "0")}-${process.pid}-${randomBytes(3).toString("hex")}`);
   await mkdir(temp, { recursive: true });
   try {
-    await saveGpt2Weights(content.model, join(temp, "model.safetensors"), { producer: "@ual/trainer-tfjs" });
+    await content.model.save(temp);
     const { step, slots } = content.optimizer.state();
     const tensors: Record<string, { dtype: "F32"; shape: number[]; data: Float32Array }> = {};
     for (const [name, slot] of slots) {
@@ -108,11 +109,11 @@ export async function readTrainerState(dir: string): Promise<TrainerState> {
 }
 
 /** Loads the weights and the optimizer's moments of a checkpoint. */
-export async function loadCheckpoint(dir: string, model: Gpt2Model, optimizer: AdamW, adamStep: number): Promise<void> {
-  await loadGpt2Weights(model, join(dir, "model.safetensors"));
+export async function loadCheckpoint(dir: string, model: Pick<TrainedModel, "load" | "trainable">, optimizer: AdamW, adamStep: number): Promise<void> {
+  await model.load(dir);
   const file = await readSafetensors(join(dir, "optimizer.safetensors"));
   const slots = new Map<string, AdamWSlot>();
-  for (const name of model.variables.keys()) {
+  for (const name of model.trainable.keys()) {
     const m = file.get(`${name}.exp_avg`);
     const v = file.get(`${name}.exp_avg_sq`);
     if (m === undefined || v === undefined) throw new Error(`${dir}/optimizer.safetensors: no moments for ${name}`);

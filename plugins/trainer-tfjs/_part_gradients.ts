@@ -1,5 +1,4 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Gpt2Model } from "@ual/models";
 import { smoothedCrossEntropyAndNll, type SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
 
 /** One micro-batch, padded (plain arrays, so that it can be posted to a worker thread). */
@@ -29,7 +28,7 @@ export interface PartResult {
  * `loss` replaces the built-in loss (a manifest loss stage) and gets ε per sample.
  */
 export function partGradients(
-  model: Gpt2Model,
+  model: { logits(inputIds: tf.Tensor2D, attentionMask?: ArrayLike<number>): tf.Tensor3D },
   variables: tf.Variable[],
   part: Part,
   epsilonOf: (meanNll: Float64Array) => number[],

@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
-import { createGpt2, type Gpt2Config, type Tokenizer } from "@ual/models";
+import type { Gpt2Config, LoraOptions, Tokenizer } from "@ual/models";
 import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt } from "@ual/nn";
 import { createBatchSchedule } from "./_batch_schedule.ts";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
 import { type Example, fingerprintExamples, readExamples } from "./_examples.ts";
 import { planMicroBatch } from "./_micro_batch.ts";
+import { setUpModel } from "./_model_setup.ts";
 import { addGradients, type Part, partGradients } from "./_part_gradients.ts";
 import { type Replicas, startReplicas } from "./_replicas.ts";
 import type { TrainerOptions } from "./options.ts";
@@ -25,6 +26,10 @@ export interface TrainSetup {
   config: Required<Gpt2Config>;
   seed: number;
   maxLength: number;
+  /** A Hugging Face model folder to start from (the `init` option, resolved). */
+  init?: string;
+  /** LoRA adapters on the `init` model (the `lora` option). */
+  lora?: LoraOptions;
 }
 
 /** Pads a micro-batch to its longest sample (dynamic padding): ids with PAD, labels with −1. */
@@ -131,6 +136,10 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     logger.info(`threads: 1 (${online !== undefined ? "an online estimator needs every NLL of the batch in order" : "a manifest loss stage runs on the main thread"})`);
     threads = 1;
   }
+  if (threads > 1 && setup.init !== undefined) {
+    logger.info("threads: 1 (the worker threads build fresh GPT-2 models; a pretrained init model trains on the main thread)");
+    threads = 1;
+  }
   if (threads > 1 && setup.backend !== "wasm" && setup.backend !== "cpu") {
     logger.info(`threads: 1 (the ${setup.backend} backend uses every core itself)`);
     threads = 1;
@@ -151,11 +160,12 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       `ε from ${fixed ? "the mapper" : online ? `the online estimator (${nllShift} NLL)` : "nowhere: 0 (plain SFT)"}`,
   );
 
-  const model = createGpt2(config, { seed: setup.seed });
-  const variables = [...model.variables.values()];
+  const model = await setUpModel({ name, config, seed: setup.seed, init: setup.init, lora: setup.lora, gpt2HfConfig: hfConfig(setup) });
+  // with LoRA only the adapters are here: the frozen base weights get no gradient and no AdamW state
+  const variables = [...model.trainable.values()];
   const hfName = new Map<string, string>();
-  for (const [hf, v] of model.variables) hfName.set(v.name, hf);
-  const adam = createAdamW(model.variables, {
+  for (const [hf, v] of model.trainable) hfName.set(v.name, hf);
+  const adam = createAdamW(model.trainable, {
     beta1: options.betas[0],
     beta2: options.betas[1],
     epsilon: options.adamEpsilon,
@@ -203,7 +213,8 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
         estimator: online !== undefined ? online.state() : null,
         fingerprint,
       };
-      return writeCheckpoint(root, { model, optimizer: adam, state, config: hfConfig(setup), ...(setup.tokenizerFile ? { tokenizerFile: setup.tokenizerFile } : {}) });
+      const checkpointConfig = setup.init === undefined ? hfConfig(setup) : { ...model.hfConfig, ual: hfConfig(setup).ual ?? null };
+      return writeCheckpoint(root, { model, optimizer: adam, state, config: checkpointConfig, ...(setup.tokenizerFile ? { tokenizerFile: setup.tokenizerFile } : {}) });
     };
 
     let weightsChanged = true;
@@ -216,6 +227,7 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       const started = performance.now();
       const { indices, epoch } = schedule.next();
       step++;
+      model.beginStep(step);
       const batch = indices.map((i) => ({ example: examples[i] as Example, index: i }));
       const weight = 1 / batch.length;
       let loss = 0;

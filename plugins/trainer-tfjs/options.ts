@@ -93,6 +93,24 @@ export const trainerOptions = z.strictObject({
   denominator: z.enum(["targets", "reference"]).default("targets"),
   /** Stop after this many non-finite steps in a row (default 5); each is skipped and reported. */
   nanPatience: positiveInt.default(5),
+  /**
+   * A local Hugging Face model folder to fine-tune (GPT-2 or Llama/Mistral/Qwen2; relative to the
+   * manifest). Its config replaces `model`, and its tokenizer.json is used when `tokenizer` is `byte`.
+   */
+  init: z.string().min(1).optional(),
+  /**
+   * LoRA on the `init` model (spec §5.2; Llama family): the base weights are frozen and only the
+   * adapters are trained and checkpointed, as PEFT's `adapter_model.safetensors` + `adapter_config.json`.
+   * Defaults r 8, alpha 16, dropout 0.1, targets q_proj and v_proj.
+   */
+  lora: z
+    .strictObject({
+      r: positiveInt.default(8),
+      alpha: z.number().positive().default(16),
+      dropout: z.number().min(0).lt(1).default(0.1),
+      targets: z.array(z.enum(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])).min(1).default(["q_proj", "v_proj"]),
+    })
+    .optional(),
 });
 
 /** The options after defaults. */

@@ -1,5 +1,19 @@
 import { definePlugin, type JsonObject, type Trainer } from "@ual/core";
-import { GPT2_PRESETS, gpt2ParameterCount, type Gpt2Config, loadTokenizer, resolveGpt2Config, resolveChatTemplate, type Tokenizer } from "@ual/models";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  GPT2_PRESETS,
+  gpt2ConfigFromHf,
+  gpt2ParameterCount,
+  type Gpt2Config,
+  llamaConfigFromHf,
+  llamaParameterCount,
+  loadTokenizer,
+  resolveGpt2Config,
+  resolveChatTemplate,
+  type Tokenizer,
+} from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { trainLoop } from "./_train_loop.ts";
 import { type TrainerOptions, trainerOptions } from "./options.ts";
@@ -17,7 +31,31 @@ function modelConfig(model: TrainerOptions["model"], tokenizer: Tokenizer): Requ
 }
 
 /**
- * Fine-tunes a GPT-2-family model on the run's samples with per-sample label smoothing
+ * The shape of a pretrained Hugging Face folder: its parameter count, and a GPT-2 config of the
+ * same width, depth and vocabulary, which is what the micro-batch planner's memory estimate reads
+ * (an approximation for the Llama family, whose MLP is SwiGLU).
+ */
+async function initShape(folder: string): Promise<{ planning: Required<Gpt2Config>; parameters: number }> {
+  const path = join(folder, "config.json");
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${NAME}: init ${folder} is not a Hugging Face model folder (${path}: ${(error as Error).message})`);
+  }
+  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "";
+  if (architecture === "GPT2LMHeadModel") {
+    const config = gpt2ConfigFromHf(json, path);
+    return { planning: config, parameters: gpt2ParameterCount(config) };
+  }
+  const llama = llamaConfigFromHf(json, path);
+  const planning = resolveGpt2Config({ vocabSize: llama.vocabSize, contextLength: llama.contextLength, dModel: llama.dModel, layers: llama.layers, heads: llama.dModel % llama.heads === 0 ? llama.heads : 1 });
+  return { planning, parameters: llamaParameterCount(llama) };
+}
+
+/**
+ * Fine-tunes a GPT-2-family model — or, with `init`, a local Hugging Face GPT-2 or Llama-family
+ * checkpoint, fully or with LoRA adapters (`lora`) — on the run's samples with per-sample label smoothing
  * (spec §3), in TensorFlow.js: ε per sample from the mapper (`smoothing`), from an online
  * estimator such as `@ual/uncertainty-ppl` (spec §4), or 0. Writes resumable checkpoints to
  * `<run>/checkpoints/step-N/` (Hugging Face GPT-2 weight names); a rerun of an interrupted run
@@ -40,9 +78,15 @@ export const plugin = definePlugin({
   async create(options, context): Promise<Trainer> {
     const backend = await selectBackend(options.backend);
     context.logger.info(`backend: ${backend.detail}`, { backend: backend.name });
-    const tokenizerFile = options.tokenizer === "byte" ? undefined : context.resolvePath(options.tokenizer);
+    const init = options.init === undefined ? undefined : context.resolvePath(options.init);
+    const initTokenizer = init !== undefined && options.tokenizer === "byte" && existsSync(join(init, "tokenizer.json")) ? join(init, "tokenizer.json") : undefined;
+    const tokenizerFile = options.tokenizer === "byte" ? initTokenizer : context.resolvePath(options.tokenizer);
     const tokenizer = await loadTokenizer(tokenizerFile ?? "byte");
-    const config = modelConfig(options.model, tokenizer);
+    const pretrained = init === undefined ? undefined : await initShape(init);
+    const config = pretrained?.planning ?? modelConfig(options.model, tokenizer);
+    if (pretrained !== undefined && tokenizer.vocabSize > config.vocabSize) {
+      throw new Error(`${NAME}: the tokenizer has ${tokenizer.vocabSize} ids but ${init} has only ${config.vocabSize} embedding rows`);
+    }
     resolveChatTemplate(options.template);
     const maxLength = options.maxLength ?? config.contextLength;
     if (maxLength > config.contextLength) {
@@ -53,14 +97,29 @@ export const plugin = definePlugin({
       backend: backend.name,
       backendDetail: backend.detail,
       model: { ...config },
-      parameters: gpt2ParameterCount(config),
+      parameters: pretrained?.parameters ?? gpt2ParameterCount(config),
+      ...(init !== undefined ? { init } : {}),
+      ...(options.lora !== undefined ? { lora: { ...options.lora } } : {}),
       tokenizer: tokenizer.name,
     };
     return {
       info: () => info,
       train: (input, call) =>
         trainLoop(
-          { name: NAME, options, logger: context.logger, runDir: context.runDir, backend: backend.name, tokenizer, config, seed, maxLength, ...(tokenizerFile ? { tokenizerFile } : {}) },
+          {
+            name: NAME,
+            options,
+            logger: context.logger,
+            runDir: context.runDir,
+            backend: backend.name,
+            tokenizer,
+            config,
+            seed,
+            maxLength,
+            ...(tokenizerFile ? { tokenizerFile } : {}),
+            ...(init !== undefined ? { init } : {}),
+            ...(options.lora !== undefined ? { lora: options.lora } : {}),
+          },
           input,
           call,
         ),

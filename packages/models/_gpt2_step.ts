@@ -1,0 +1,105 @@
+import {
+  add,
+  concat,
+  gather,
+  mul,
+  reshape,
+  softmax,
+  split,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  type Tensor3D,
+  type Tensor4D,
+  tensor1d,
+  tensor4d,
+  transpose,
+} from "@tensorflow/tfjs-core";
+import { gelu, layerNorm, linear, matMulPlain } from "@ual/nn";
+import type { Gpt2Model } from "./create_gpt2.ts";
+
+/** Keys and values of every layer so far, [B, H, T, dh] each. */
+export interface KvCache {
+  keys: Tensor4D[];
+  values: Tensor4D[];
+}
+
+/** What one incremental forward step returns (all tensors are owned by the caller). */
+export interface StepOutput {
+  /** [B, tNew, V] logits. */
+  logits: Tensor3D;
+  /** [B, tNew, d] features after the final LayerNorm, i.e. what the LM head sees. */
+  hidden: Tensor3D;
+  /** The cache extended by the new tokens. */
+  cache: KvCache;
+}
+
+/**
+ * The GPT-2 forward of {@linkcode createGpt2} over new tokens `ids` [B, tNew] at explicit
+ * positions, attending to `past` plus themselves. `keyMask[b][j]` (length past + tNew) hides padded
+ * keys. Left-padded batches need per-row positions, which the training forward (positions
+ * 0…T-1 for every row) does not offer — hence this separate path, numerically the same ops.
+ */
+export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput {
+  const { dModel: d, heads, layerNormEpsilon: lnEps, vocabSize } = model.config;
+  const dh = d / heads;
+  const [batch, time] = ids.shape;
+  const pastLength = past?.keys[0]?.shape[2] ?? 0;
+  const total = pastLength + time;
+  const w = <T extends Tensor>(name: string): T => {
+    const found = model.variables.get(name);
+    if (found === undefined) throw new Error(`GPT-2: no weight ${name}`);
+    return found as Tensor as T;
+  };
+  // Additive bias [B, 1, tNew, total]: query i (absolute pastLength + i) sees keys j ≤ it that are real.
+  const biasValues = new Float32Array(batch * time * total);
+  for (let b = 0; b < batch; b++) {
+    const mask = keyMask[b] as Uint8Array;
+    for (let i = 0; i < time; i++) {
+      for (let j = 0; j < total; j++) {
+        const visible = j <= pastLength + i && mask[j] === 1;
+        biasValues[(b * time + i) * total + j] = visible ? 0 : -1e9;
+      }
+    }
+  }
+  const keys: Tensor4D[] = [];
+  const values: Tensor4D[] = [];
+  const bias = tensor4d(biasValues, [batch, 1, time, total]);
+  const wte = w<Tensor2D>("transformer.wte.weight");
+  const tokens = gather(wte, reshape(ids, [batch * time]));
+  const positionEmbeddings = gather(w<Tensor2D>("transformer.wpe.weight"), tensor1d(positions, "int32"));
+  let h: Tensor2D = add(tokens, positionEmbeddings);
+  for (let l = 0; l < model.config.layers; l++) {
+    const p = `transformer.h.${l}`;
+    const a = layerNorm(h, w<Tensor1D>(`${p}.ln_1.weight`), w<Tensor1D>(`${p}.ln_1.bias`), lnEps);
+    const qkv = linear(a, w<Tensor2D>(`${p}.attn.c_attn.weight`), w<Tensor1D>(`${p}.attn.c_attn.bias`));
+    const byHead = transpose(reshape(qkv, [batch, time, 3 * heads, dh]), [0, 2, 1, 3]);
+    const [q, kNew, vNew] = split(byHead, 3, 1) as [Tensor4D, Tensor4D, Tensor4D];
+    const pk = past?.keys[l];
+    const pv = past?.values[l];
+    const k = pk === undefined ? kNew : (concat([pk, kNew], 2) as Tensor4D);
+    const v = pv === undefined ? vNew : (concat([pv, vNew], 2) as Tensor4D);
+    keys.push(k);
+    values.push(v);
+    const g = batch * heads;
+    const q3 = reshape(q, [g, time, dh]) as Tensor3D;
+    const kT = reshape(transpose(k, [0, 1, 3, 2]), [g, dh, total]) as Tensor3D;
+    const scores = reshape(matMulPlain(q3, kT), [batch, heads, time, total]);
+    const probs = reshape(softmax(add(mul(scores, 1 / Math.sqrt(dh)), bias)), [g, time, total]) as Tensor3D;
+    const attended = reshape(matMulPlain(probs, reshape(v, [g, total, dh]) as Tensor3D), [batch, heads, time, dh]);
+    const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, d]) as Tensor2D;
+    h = add(h, linear(merged, w<Tensor2D>(`${p}.attn.c_proj.weight`), w<Tensor1D>(`${p}.attn.c_proj.bias`)));
+    const m = layerNorm(h, w<Tensor1D>(`${p}.ln_2.weight`), w<Tensor1D>(`${p}.ln_2.bias`), lnEps);
+    const up = gelu(linear(m, w<Tensor2D>(`${p}.mlp.c_fc.weight`), w<Tensor1D>(`${p}.mlp.c_fc.bias`)));
+    h = add(h, linear(up, w<Tensor2D>(`${p}.mlp.c_proj.weight`), w<Tensor1D>(`${p}.mlp.c_proj.bias`)));
+  }
+  const final = layerNorm(h, w<Tensor1D>("transformer.ln_f.weight"), w<Tensor1D>("transformer.ln_f.bias"), lnEps);
+  const logits = reshape(matMulPlain(final, transpose(wte) as Tensor2D), [batch, time, vocabSize]) as Tensor3D;
+  return { logits, hidden: reshape(final, [batch, time, d]) as Tensor3D, cache: { keys, values } };
+}
+
+/** Frees a cache's tensors. */
+export function disposeKvCache(cache: KvCache | undefined): void {
+  if (cache === undefined) return;
+  for (const t of [...cache.keys, ...cache.values]) t.dispose();
+}

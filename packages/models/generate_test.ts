@@ -1,0 +1,95 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { selectBackend } from "@ual/nn";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createByteTokenizer } from "./byte_tokenizer.ts";
+import { chatPrompt } from "./chat_prompt.ts";
+import { createGpt2 } from "./create_gpt2.ts";
+import { finalHiddenStates } from "./final_hidden_states.ts";
+import { generate } from "./generate.ts";
+import { scoreContinuations } from "./score_continuations.ts";
+
+const tokenizer = createByteTokenizer();
+const config = { vocabSize: tokenizer.vocabSize, contextLength: 96, dModel: 32, layers: 2, heads: 4, initStd: 0.5 };
+
+for (const backend of ["wasm", "cpu"] as const) {
+  describe(`generate() on ${backend}`, () => {
+    beforeAll(() => selectBackend(backend));
+
+    it("generate() gives the same tokens with and without the KV cache, greedy and sampled", () => {
+      const model = createGpt2(config, { seed: 3 });
+      const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("What is 12 + 7?", tokenizer)];
+      for (const sampling of [{}, { temperature: 0.9, topK: 40, topP: 0.95, seed: 7 }]) {
+        const cached = generate(model, tokenizer, prompts, { maxNewTokens: 12, ...sampling });
+        const uncached = generate(model, tokenizer, prompts, { maxNewTokens: 12, cache: false, ...sampling });
+        expect(cached.map((g) => g.tokens)).toEqual(uncached.map((g) => g.tokens));
+        expect(cached[0]!.tokens.length).toBeGreaterThan(0);
+      }
+      model.dispose();
+    });
+
+    it("generate() continues a prompt the same alone and in a left-padded batch, and frees its tensors", () => {
+      const model = createGpt2(config, { seed: 4 });
+      const short = chatPrompt("Hi", tokenizer);
+      const long = chatPrompt("Reverse the word 'planet'.", tokenizer);
+      const before = tf.memory().numTensors;
+      const alone = generate(model, tokenizer, [short], { maxNewTokens: 10 });
+      const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 10 });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(batched[1]!.tokens).toEqual(alone[0]!.tokens);
+      model.dispose();
+    });
+
+    it("generate() greedy picks the argmax of the training forward's logits", () => {
+      const model = createGpt2(config, { seed: 5 });
+      const prompt = chatPrompt("Name a colour.", tokenizer);
+      const [out] = generate(model, tokenizer, [prompt], { maxNewTokens: 1 });
+      const logits = tf.tidy(() => model.logits(tf.tensor2d([prompt], [1, prompt.length], "int32")));
+      const row = Array.from(logits.dataSync().slice((prompt.length - 1) * config.vocabSize));
+      logits.dispose();
+      expect(out!.tokens[0] ?? tokenizer.eos).toBe(row.indexOf(Math.max(...row)));
+      model.dispose();
+    });
+
+    it("generate() stops at a stop sequence and cuts the text before it", () => {
+      const model = createGpt2(config, { seed: 6 });
+      const prompt = chatPrompt("x", tokenizer);
+      const [free] = generate(model, tokenizer, [prompt], { maxNewTokens: 8, temperature: 1, seed: 1 });
+      const stop = free!.text.slice(2, 3);
+      const [stopped] = generate(model, tokenizer, [prompt], { maxNewTokens: 8, temperature: 1, seed: 1, stop: [stop] });
+      expect(stopped!.finishReason).toBe("stop");
+      expect(stopped!.text).toBe(free!.text.slice(0, free!.text.indexOf(stop)));
+      model.dispose();
+    });
+
+    it("scoreContinuations() sums the same log-probabilities in a batch as alone", () => {
+      const model = createGpt2(config, { seed: 8 });
+      const a = { prompt: chatPrompt("Name a fruit.", tokenizer), continuation: [...tokenizer.encode("apple"), tokenizer.eos] };
+      const b = { prompt: chatPrompt("Hi", tokenizer), continuation: tokenizer.encode("a much longer answer") };
+      const [alone] = scoreContinuations(model, [a]);
+      const both = scoreContinuations(model, [b, a]);
+      expect(both[1]!.logProb).toBeCloseTo(alone!.logProb, 3);
+      expect(alone!.tokens).toBe(6);
+      expect(alone!.logProb).toBeLessThan(0);
+      model.dispose();
+    });
+  });
+}
+
+describe("finalHiddenStates()", () => {
+  beforeAll(() => selectBackend("cpu"));
+
+  it("finalHiddenStates() gives what the LM head multiplies: h · wteᵀ equals the training forward's logits", () => {
+    const model = createGpt2(config, { seed: 9 });
+    const ids = chatPrompt("Hi", tokenizer);
+    const rows = finalHiddenStates(model, ids);
+    expect(rows).toHaveLength(ids.length);
+    const wte = model.variables.get("transformer.wte.weight")!.arraySync() as number[][];
+    const logits = tf.tidy(() => model.logits(tf.tensor2d([ids], [1, ids.length], "int32")));
+    const expected = logits.arraySync()[0]!;
+    logits.dispose();
+    const last = rows[ids.length - 1]!;
+    const row = wte.map((w) => w.reduce((s, x, i) => s + x * last[i]!, 0));
+    row.forEach((v, i) => expect(v).toBeCloseTo(expected[ids.length - 1]![i]!, 3));
+    model.dispose();
+  });
+});

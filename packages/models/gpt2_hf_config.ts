@@ -1,0 +1,65 @@
+import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
+
+function field(json: Record<string, unknown>, keys: readonly string[], where: string): number {
+  for (const key of keys) if (typeof json[key] === "number") return json[key] as number;
+  throw new Error(`${where}: "${keys[0]}" must be a number, got ${JSON.stringify(json[keys[0] as string])}`);
+}
+
+/**
+ * Reads a Hugging Face `config.json` of a `GPT2LMHeadModel`. An activation other than GELU's tanh
+ * approximation is an error, since that is the only one the model computes.
+ *
+ * @example
+ * ```ts
+ * import { gpt2ConfigFromHf } from "@ual/models";
+ *
+ * gpt2ConfigFromHf({ architectures: ["GPT2LMHeadModel"], vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12 });
+ * ```
+ */
+export function gpt2ConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<Gpt2Config> {
+  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : undefined;
+  if (architecture !== "GPT2LMHeadModel") throw new Error(`${where}: architecture ${architecture ?? "(none)"} is not GPT2LMHeadModel`);
+  const act = json.activation_function;
+  if (act !== undefined && act !== "gelu_new" && act !== "gelu_pytorch_tanh") {
+    throw new Error(`${where}: activation_function "${String(act)}" is not supported; GPT-2 uses "gelu_new"`);
+  }
+  const config: Gpt2Config = {
+    vocabSize: field(json, ["vocab_size"], where),
+    contextLength: field(json, ["n_positions", "n_ctx"], where),
+    dModel: field(json, ["n_embd"], where),
+    layers: field(json, ["n_layer"], where),
+    heads: field(json, ["n_head"], where),
+  };
+  if (typeof json.layer_norm_epsilon === "number") config.layerNormEpsilon = json.layer_norm_epsilon;
+  if (typeof json.initializer_range === "number") config.initStd = json.initializer_range;
+  return resolveGpt2Config(config);
+}
+
+/**
+ * The config as a Hugging Face `config.json` object.
+ *
+ * @example
+ * ```ts
+ * import { GPT2_PRESETS, gpt2ConfigToHf } from "@ual/models";
+ *
+ * gpt2ConfigToHf({ ...GPT2_PRESETS.tiny, vocabSize: 259 }).n_embd; // 128
+ * ```
+ */
+export function gpt2ConfigToHf(config: Gpt2Config): Record<string, unknown> {
+  const c = resolveGpt2Config(config);
+  return {
+    architectures: ["GPT2LMHeadModel"],
+    model_type: "gpt2",
+    vocab_size: c.vocabSize,
+    n_positions: c.contextLength,
+    n_ctx: c.contextLength,
+    n_embd: c.dModel,
+    n_layer: c.layers,
+    n_head: c.heads,
+    layer_norm_epsilon: c.layerNormEpsilon,
+    initializer_range: c.initStd,
+    activation_function: "gelu_new",
+    tie_word_embeddings: true,
+    torch_dtype: "float32",
+  };
+}

@@ -1,0 +1,209 @@
+/** The shape of a Llama-family model (Hugging Face `LlamaConfig` names in the comments). */
+export interface LlamaConfig {
+  /** Logit width and embedding rows (`vocab_size`). */
+  vocabSize: number;
+  /** Width of the residual stream (`hidden_size`). */
+  dModel: number;
+  /** Hidden width of the SwiGLU MLP (`intermediate_size`). */
+  ffnDim: number;
+  /** Decoder layers (`num_hidden_layers`). */
+  layers: number;
+  /** Query heads (`num_attention_heads`). */
+  heads: number;
+  /** Key/value heads (`num_key_value_heads`); must divide `heads`. Default `heads` (no grouping). */
+  kvHeads?: number;
+  /** Width of one head (`head_dim`); default dModel / heads. */
+  headDim?: number;
+  /** Longest sequence (`max_position_embeddings`); default 2048. */
+  contextLength?: number;
+  /** RMSNorm ε (`rms_norm_eps`); default 1e-6. */
+  rmsNormEpsilon?: number;
+  /** RoPE base (`rope_theta`); default 10000. */
+  ropeTheta?: number;
+  /** Whether the LM head is the embedding table (`tie_word_embeddings`); default false. */
+  tieWordEmbeddings?: boolean;
+  /** Whether q, k and v projections have biases (`attention_bias`; always true for Qwen2). Default false. */
+  attentionBias?: boolean;
+  /** Standard deviation of the initial weights (`initializer_range`); default 0.02. */
+  initStd?: number;
+}
+
+/** The Hugging Face `architectures` entries read as a Llama-family model. */
+export const LLAMA_ARCHITECTURES = ["LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"] as const;
+
+/**
+ * Checks a config and fills in its defaults, with errors that say which field is wrong.
+ *
+ * @example
+ * ```ts
+ * import { resolveLlamaConfig } from "@ual/models";
+ *
+ * resolveLlamaConfig({ vocabSize: 32, dModel: 16, ffnDim: 32, layers: 2, heads: 4, kvHeads: 2 }).headDim; // 4
+ * ```
+ */
+export function resolveLlamaConfig(config: LlamaConfig): Required<LlamaConfig> {
+  const full: Required<LlamaConfig> = {
+    kvHeads: config.heads,
+    headDim: Math.floor(config.dModel / config.heads),
+    contextLength: 2048,
+    rmsNormEpsilon: 1e-6,
+    ropeTheta: 10000,
+    tieWordEmbeddings: false,
+    attentionBias: false,
+    initStd: 0.02,
+    ...config,
+  };
+  for (const key of ["vocabSize", "dModel", "ffnDim", "layers", "heads", "kvHeads", "headDim", "contextLength"] as const) {
+    const value = full[key];
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Llama config: ${key} must be a positive integer, got ${value}`);
+  }
+  if (full.heads % full.kvHeads !== 0) throw new Error(`Llama config: kvHeads (${full.kvHeads}) must divide heads (${full.heads})`);
+  // RoPE rotates pairs (i, i + dh/2), so a head needs an even width.
+  if (full.headDim % 2 !== 0) throw new Error(`Llama config: headDim must be even for RoPE, got ${full.headDim}`);
+  if (!(full.rmsNormEpsilon > 0)) throw new Error("Llama config: rmsNormEpsilon must be > 0");
+  if (!(full.ropeTheta > 0)) throw new Error("Llama config: ropeTheta must be > 0");
+  if (!(full.initStd > 0)) throw new Error("Llama config: initStd must be > 0");
+  return full;
+}
+
+function field(json: Record<string, unknown>, key: string, where: string): number {
+  const value = json[key];
+  if (typeof value !== "number") throw new Error(`${where}: "${key}" must be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function optionalNumber(json: Record<string, unknown>, key: string, where: string): number | undefined {
+  return json[key] === undefined || json[key] === null ? undefined : field(json, key, where);
+}
+
+/**
+ * Reads a Hugging Face `config.json` of a Llama, Mistral or Qwen2 model. Settings we do not
+ * implement (RoPE scaling, a sliding window shorter than the sequence) are errors rather than
+ * silently different numbers.
+ *
+ * @example
+ * ```ts
+ * import { llamaConfigFromHf } from "@ual/models";
+ *
+ * const config = llamaConfigFromHf({
+ *   architectures: ["LlamaForCausalLM"], vocab_size: 32000, hidden_size: 4096, intermediate_size: 11008,
+ *   num_hidden_layers: 32, num_attention_heads: 32, rms_norm_eps: 1e-5,
+ * });
+ * ```
+ */
+export function llamaConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<LlamaConfig> {
+  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : undefined;
+  if (architecture === undefined || !(LLAMA_ARCHITECTURES as readonly string[]).includes(architecture)) {
+    throw new Error(`${where}: architecture ${architecture ?? "(none)"} is not a Llama-family one (${LLAMA_ARCHITECTURES.join(", ")})`);
+  }
+  if (json.rope_scaling !== undefined && json.rope_scaling !== null) {
+    throw new Error(`${where}: rope_scaling ${JSON.stringify(json.rope_scaling)} is not supported; only plain RoPE is`);
+  }
+  if (json.hidden_act !== undefined && json.hidden_act !== "silu") {
+    throw new Error(`${where}: hidden_act "${String(json.hidden_act)}" is not supported; the SwiGLU MLP uses "silu"`);
+  }
+  const heads = field(json, "num_attention_heads", where);
+  const config: LlamaConfig = {
+    vocabSize: field(json, "vocab_size", where),
+    dModel: field(json, "hidden_size", where),
+    ffnDim: field(json, "intermediate_size", where),
+    layers: field(json, "num_hidden_layers", where),
+    heads,
+    kvHeads: optionalNumber(json, "num_key_value_heads", where) ?? heads,
+    tieWordEmbeddings: json.tie_word_embeddings === true,
+    attentionBias: architecture === "Qwen2ForCausalLM" || json.attention_bias === true,
+  };
+  const optional = {
+    headDim: optionalNumber(json, "head_dim", where),
+    contextLength: optionalNumber(json, "max_position_embeddings", where),
+    rmsNormEpsilon: optionalNumber(json, "rms_norm_eps", where),
+    ropeTheta: optionalNumber(json, "rope_theta", where),
+    initStd: optionalNumber(json, "initializer_range", where),
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
+  return resolveLlamaConfig(config);
+}
+
+/**
+ * The config as a Hugging Face `config.json` object, so that a saved model loads in PyTorch tooling.
+ *
+ * @example
+ * ```ts
+ * import { llamaConfigToHf } from "@ual/models";
+ *
+ * llamaConfigToHf({ vocabSize: 32, dModel: 16, ffnDim: 32, layers: 2, heads: 4 }).model_type; // "llama"
+ * ```
+ */
+export function llamaConfigToHf(config: LlamaConfig): Record<string, unknown> {
+  const c = resolveLlamaConfig(config);
+  return {
+    architectures: ["LlamaForCausalLM"],
+    model_type: "llama",
+    vocab_size: c.vocabSize,
+    hidden_size: c.dModel,
+    intermediate_size: c.ffnDim,
+    num_hidden_layers: c.layers,
+    num_attention_heads: c.heads,
+    num_key_value_heads: c.kvHeads,
+    head_dim: c.headDim,
+    max_position_embeddings: c.contextLength,
+    rms_norm_eps: c.rmsNormEpsilon,
+    rope_theta: c.ropeTheta,
+    tie_word_embeddings: c.tieWordEmbeddings,
+    attention_bias: c.attentionBias,
+    hidden_act: "silu",
+    initializer_range: c.initStd,
+    torch_dtype: "float32",
+  };
+}
+
+/**
+ * The Hugging Face names and shapes of every weight, in a fixed order. Linear weights are
+ * [out, in], as PyTorch's `nn.Linear` stores them.
+ *
+ * @example
+ * ```ts
+ * import { llamaWeightShapes } from "@ual/models";
+ *
+ * llamaWeightShapes({ vocabSize: 32, dModel: 16, ffnDim: 32, layers: 1, heads: 4, kvHeads: 2 })[2];
+ * // ["model.layers.0.self_attn.k_proj.weight", [8, 16]]
+ * ```
+ */
+export function llamaWeightShapes(config: LlamaConfig): Array<[string, number[]]> {
+  const c = resolveLlamaConfig(config);
+  const { vocabSize: v, dModel: d, ffnDim: f, heads, kvHeads, headDim: dh } = c;
+  const shapes: Array<[string, number[]]> = [["model.embed_tokens.weight", [v, d]]];
+  for (let i = 0; i < c.layers; i++) {
+    const p = `model.layers.${i}`;
+    shapes.push([`${p}.input_layernorm.weight`, [d]], [`${p}.self_attn.q_proj.weight`, [heads * dh, d]]);
+    if (c.attentionBias) shapes.push([`${p}.self_attn.q_proj.bias`, [heads * dh]]);
+    shapes.push([`${p}.self_attn.k_proj.weight`, [kvHeads * dh, d]]);
+    if (c.attentionBias) shapes.push([`${p}.self_attn.k_proj.bias`, [kvHeads * dh]]);
+    shapes.push([`${p}.self_attn.v_proj.weight`, [kvHeads * dh, d]]);
+    if (c.attentionBias) shapes.push([`${p}.self_attn.v_proj.bias`, [kvHeads * dh]]);
+    shapes.push(
+      [`${p}.self_attn.o_proj.weight`, [d, heads * dh]],
+      [`${p}.post_attention_layernorm.weight`, [d]],
+      [`${p}.mlp.gate_proj.weight`, [f, d]],
+      [`${p}.mlp.up_proj.weight`, [f, d]],
+      [`${p}.mlp.down_proj.weight`, [d, f]],
+    );
+  }
+  shapes.push(["model.norm.weight", [d]]);
+  if (!c.tieWordEmbeddings) shapes.push(["lm_head.weight", [v, d]]);
+  return shapes;
+}
+
+/**
+ * The model's parameter count (a tied head counted once).
+ *
+ * @example
+ * ```ts
+ * import { llamaParameterCount } from "@ual/models";
+ *
+ * llamaParameterCount({ vocabSize: 32000, dModel: 4096, ffnDim: 11008, layers: 32, heads: 32 }); // 6738415616
+ * ```
+ */
+export function llamaParameterCount(config: LlamaConfig): number {
+  return llamaWeightShapes(config).reduce((total, [, shape]) => total + shape.reduce((a, b) => a * b, 1), 0);
+}

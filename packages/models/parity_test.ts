@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs-core";
+import { selectBackend } from "@ual/nn";
+import { beforeAll, describe, expect, it } from "vitest";
+import { attachLora } from "./attach_lora.ts";
+import type { LlamaModel } from "./create_llama.ts";
+import { loadAdaptedModel } from "./load_adapted_model.ts";
+import { loadHfModel } from "./load_hf_model.ts";
+import { loadLoraAdapters, readLoraConfig } from "./load_lora_adapters.ts";
+
+// Checkpoints and logits written by fixtures/make_parity_fixtures.py: numpy-written safetensors,
+// a float64 PyTorch forward pass written from the architecture papers, not from our code.
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/parity/${name}`, import.meta.url));
+
+interface Expected {
+  sequences: number[][];
+  logits: number[][][];
+}
+
+function worstError(model: { logits(ids: tf.Tensor2D): tf.Tensor3D }, expected: Expected): number {
+  const { sequences } = expected;
+  const ids = tf.tensor2d(sequences.flat(), [sequences.length, sequences[0]!.length], "int32");
+  const logits = model.logits(ids);
+  const ours = logits.dataSync();
+  let worst = 0;
+  expected.logits.flat(2).forEach((want, i) => (worst = Math.max(worst, Math.abs(ours[i]! - want))));
+  tf.dispose([ids, logits]);
+  return worst;
+}
+
+const cases = [
+  ["gpt2", "GPT-2, F32, official unprefixed names"],
+  ["llama", "Llama with grouped-query attention and rope_theta 5e5, F32"],
+  ["qwen2_bf16_sharded", "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
+] as const;
+
+for (const backend of ["wasm", "cpu"] as const) {
+  describe(`loadHfModel() logits parity on ${backend}`, () => {
+    beforeAll(() => selectBackend(backend));
+
+    for (const [name, what] of cases) {
+      it(`loadHfModel() reproduces the PyTorch reference logits to 1e-4: ${what}`, async () => {
+        const expected = JSON.parse(readFileSync(`${fixture(name)}/expected_logits.json`, "utf8")) as Expected;
+        const loaded = await loadHfModel(fixture(name));
+        expect(worstError(loaded.model, expected)).toBeLessThan(1e-4);
+        loaded.model.dispose();
+      });
+    }
+
+    it("loadLoraAdapters() reads a numpy-written PEFT adapter: adapted and merged logits match the reference to 1e-4", async () => {
+      const expected = JSON.parse(readFileSync(`${fixture("llama_lora")}/expected_logits.json`, "utf8")) as Expected;
+      const loaded = await loadHfModel(fixture("llama"), { trainable: false });
+      const model = loaded.model as LlamaModel;
+      const lora = attachLora(model, await readLoraConfig(fixture("llama_lora")));
+      await loadLoraAdapters(lora, fixture("llama_lora"));
+      lora.setTraining(false);
+      expect(worstError(model, expected)).toBeLessThan(1e-4);
+      lora.merge();
+      expect(worstError(model, expected)).toBeLessThan(1e-4);
+      model.dispose();
+      // the same through adapter_config.json's base_model_name_or_path ("../llama")
+      const adapted = await loadAdaptedModel(fixture("llama_lora"));
+      expect(worstError(adapted.model, expected)).toBeLessThan(1e-4);
+      adapted.model.dispose();
+    });
+  });
+}

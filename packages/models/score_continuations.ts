@@ -1,0 +1,64 @@
+import { logSoftmax, tensor2d, tidy } from "@tensorflow/tfjs-core";
+import type { Gpt2Model } from "./create_gpt2.ts";
+
+/** A prompt and the continuation whose probability is wanted. */
+export interface Continuation {
+  prompt: readonly number[];
+  continuation: readonly number[];
+}
+
+/** log p(continuation | prompt) under a model. */
+export interface ContinuationScore {
+  /** Σ log p over the continuation's tokens (nats). */
+  logProb: number;
+  /** The continuation's token count. */
+  tokens: number;
+}
+
+/** Options of {@linkcode scoreContinuations}. */
+export interface ScoreContinuationsOptions {
+  /** Sequences per forward pass (default 16). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Teacher-forced log-probabilities of continuations (answers, choices, held-out responses): one
+ * forward pass per batch over prompt + continuation, right-padded, reading log p of each
+ * continuation token at the position before it. Sequences longer than the context keep their
+ * last tokens, so the continuation is always scored.
+ *
+ * @example
+ * ```ts
+ * const [s] = scoreContinuations(model, [{ prompt: chatPrompt("Name a fruit.", tokenizer), continuation: [...tokenizer.encode("apple"), tokenizer.eos] }]);
+ * console.log(s?.logProb);
+ * ```
+ */
+export function scoreContinuations(model: Gpt2Model, items: readonly Continuation[], options: ScoreContinuationsOptions = {}): ContinuationScore[] {
+  const batchSize = options.batchSize ?? 16;
+  const { contextLength, vocabSize } = model.config;
+  const out: ContinuationScore[] = [];
+  for (let start = 0; start < items.length; start += batchSize) {
+    options.signal?.throwIfAborted();
+    const chunk = items.slice(start, start + batchSize).map((item) => {
+      if (item.continuation.length === 0) throw new RangeError("scoreContinuations: an empty continuation has no probability to score");
+      if (item.continuation.length >= contextLength) throw new RangeError(`scoreContinuations: a continuation of ${item.continuation.length} tokens does not fit the context length ${contextLength}`);
+      const ids = [...item.prompt, ...item.continuation].slice(-contextLength);
+      return { ids, first: ids.length - item.continuation.length };
+    });
+    const time = Math.max(...chunk.map((c) => c.ids.length));
+    const padded = chunk.map((c) => [...c.ids, ...new Array<number>(time - c.ids.length).fill(0)]);
+    const mask = new Uint8Array(chunk.length * time);
+    chunk.forEach((c, b) => mask.fill(1, b * time, b * time + c.ids.length));
+    const logProbs = tidy(() => logSoftmax(model.logits(tensor2d(padded, [chunk.length, time], "int32"), mask)));
+    const values = logProbs.dataSync();
+    logProbs.dispose();
+    chunk.forEach((c, b) => {
+      let sum = 0;
+      // the token at position j is predicted by the logits at j - 1
+      for (let j = c.first; j < c.ids.length; j++) sum += values[(b * time + j - 1) * vocabSize + (c.ids[j] as number)] as number;
+      out.push({ logProb: sum, tokens: c.ids.length - c.first });
+    });
+  }
+  return out;
+}

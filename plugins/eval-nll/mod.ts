@@ -1,0 +1,7 @@
+/**
+ * `@ual/eval-nll`: held-out negative log-likelihood per token, per subset.
+ *
+ * @module
+ */
+export * from "./per_token_nll.ts";
+export * from "./plugin.ts";

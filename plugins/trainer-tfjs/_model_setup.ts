@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import type { Tensor2D, Tensor3D, Variable } from "@tensorflow/tfjs-core";
+import type { JsonObject } from "@ual/core";
+import {
+  attachLora,
+  createGpt2,
+  type Gpt2Config,
+  loadGpt2Weights,
+  loadHfModel,
+  loadHfWeights,
+  loadLoraAdapters,
+  type LoraAdapters,
+  type LoraOptions,
+  saveGpt2Weights,
+  saveHfModel,
+  saveLoraAdapters,
+} from "@ual/models";
+
+/** The model the loop trains, whatever it was built from. */
+export interface TrainedModel {
+  logits(inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D;
+  /** What gets gradients and AdamW state, by checkpoint name: every weight, or only the LoRA adapters. */
+  readonly trainable: ReadonlyMap<string, Variable>;
+  /** The base model's `config.json`, without the trainer's `ual` block. */
+  readonly hfConfig: JsonObject;
+  /** Writes the trained weights into a checkpoint folder: `model.safetensors`, or the PEFT adapter files. */
+  save(dir: string): Promise<void>;
+  /** Called before each optimizer step's passes: seeds what is random per step (LoRA dropout masks). */
+  beginStep(step: number): void;
+  /** Reads what {@linkcode TrainedModel.save} wrote (resume). */
+  load(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * Builds the model to train: a fresh GPT-2 from `config`; or, with `init`, the Hugging Face
+ * folder's model (GPT-2 or Llama family), fully trainable; or, with `init` and `lora`, that model
+ * frozen with LoRA adapters on it (spec §5.2), which are then all that is trained and saved.
+ */
+export async function setUpModel(args: {
+  name: string;
+  config: Required<Gpt2Config>;
+  seed: number;
+  init?: string;
+  lora?: LoraOptions;
+  gpt2HfConfig: JsonObject;
+}): Promise<TrainedModel> {
+  const { name, init, lora, seed } = args;
+  if (init === undefined) {
+    if (lora !== undefined) throw new Error(`${name}: lora needs a pretrained model to adapt; set init to a Hugging Face model folder`);
+    const model = createGpt2(args.config, { seed });
+    return {
+      logits: model.logits,
+      trainable: model.variables,
+      hfConfig: args.gpt2HfConfig,
+      beginStep: () => {},
+      save: (dir) => saveGpt2Weights(model, join(dir, "model.safetensors"), { producer: "@ual/trainer-tfjs" }),
+      load: (dir) => loadGpt2Weights(model, join(dir, "model.safetensors")),
+      dispose: () => model.dispose(),
+    };
+  }
+  const loaded = await loadHfModel(init, { trainable: lora === undefined });
+  const hfConfig = loaded.hfConfig as JsonObject;
+  if (lora === undefined) {
+    return {
+      logits: loaded.model.logits,
+      trainable: loaded.model.variables,
+      hfConfig,
+      beginStep: () => {},
+      save: async (dir) => {
+        await saveHfModel(loaded, dir, { producer: "@ual/trainer-tfjs" });
+      },
+      load: (dir) => loadHfWeights(loaded.model.variables, join(dir, "model.safetensors")),
+      dispose: () => loaded.model.dispose(),
+    };
+  }
+  if (loaded.family !== "llama") {
+    loaded.model.dispose();
+    throw new Error(`${name}: lora adapts Llama-family models (q_proj, v_proj, …); ${init} is ${loaded.family}. Drop lora to fine-tune it fully.`);
+  }
+  const model = loaded.model;
+  let adapters: LoraAdapters;
+  try {
+    adapters = attachLora(model, lora, { seed });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return {
+    logits: model.logits,
+    trainable: adapters.variables,
+    hfConfig,
+    // seed + step: a resumed run draws the masks the uninterrupted run drew at that step
+    beginStep: (step) => adapters.reseedDropout(seed + 7919 * step),
+    save: (dir) => saveLoraAdapters(adapters, dir, { baseModel: init, metadata: { producer: "@ual/trainer-tfjs" } }),
+    load: (dir) => loadLoraAdapters(adapters, dir),
+    dispose: () => {
+      adapters.dispose();
+      model.dispose();
+    },
+  };
+}
