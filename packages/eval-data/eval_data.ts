@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type Sample, z } from "@ual/core";
-import { testbedSamples } from "@ual/source-testbed";
+import { testbedSamples } from "@ual/testbed";
 
 /**
  * The `data:` option every evaluator shares: where its held-out samples come from. Either

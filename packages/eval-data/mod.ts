@@ -5,4 +5,4 @@
  */
 export * from "./eval_data.ts";
 // The testbed's own answer normalisation, so that evaluators judge validity exactly as the testbed defines it.
-export { normalizeAnswer } from "@ual/source-testbed";
+export { normalizeAnswer } from "@ual/testbed";

@@ -1,17 +1,8 @@
 /**
- * `@ual/source-testbed`: a seeded generator of instruction→answer samples whose truth is known
- * (issue 6) — low-entropy tasks with one correct answer, high-entropy tasks with a known answer
- * distribution per prompt — plus the helpers evaluators need to check answers against that truth.
+ * `@ual/source-testbed`: the testbed of `@ual/testbed` as a source plugin (re-exporting its helpers).
  *
  * @module
  */
-export * from "./testbed_prompt.ts";
-export * from "./entropy_nats.ts";
-export * from "./task_families.ts";
-export * from "./testbed_prompts.ts";
-export * from "./answer_distribution.ts";
-export * from "./normalize_answer.ts";
-export * from "./is_valid_answer.ts";
-export * from "./generate_testbed.ts";
+export * from "@ual/testbed";
 export * from "./options.ts";
 export * from "./plugin.ts";

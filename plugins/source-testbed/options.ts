@@ -1,5 +1,5 @@
 import { z } from "@ual/core";
-import { TASK_NAMES } from "./task_families.ts";
+import { TASK_NAMES } from "@ual/testbed";
 
 /** The `with:` block of the `@ual/source-testbed` stage in a manifest. */
 export const sourceTestbedOptions = z.strictObject({

@@ -1,7 +1,6 @@
 import { definePlugin, type Sample, type Source } from "@ual/core";
-import { testbedSamples } from "./generate_testbed.ts";
+import { TASK_NAMES, TESTBED_MAX_ENTROPY, testbedSamples } from "@ual/testbed";
 import { sourceTestbedOptions } from "./options.ts";
-import { TASK_NAMES, TESTBED_MAX_ENTROPY } from "./task_families.ts";
 
 /**
  * The `@ual/source-testbed` source: samples whose true answer distribution is known (issue 6) —

@@ -1,6 +1,6 @@
 import { createPluginContext, isPlugin, usePlugin, type Sample, type Source } from "@ual/core";
 import { describe, expect, test } from "vitest";
-import { generateTestbed } from "./generate_testbed.ts";
+import { generateTestbed } from "@ual/testbed";
 import { plugin } from "./plugin.ts";
 
 async function collect(source: Source, signal = new AbortController().signal): Promise<Sample[]> {
