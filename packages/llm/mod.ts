@@ -43,3 +43,4 @@ export * from "./judge_provider.ts";
 export * from "./create_judge.ts";
 export * from "./tally_judgments.ts";
 export * from "./judge_from_options.ts";
+export * from "./claude_message.ts";

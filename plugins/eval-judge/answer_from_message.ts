@@ -1,17 +1,4 @@
-import { MalformedReplyError, VERDICT_TOOL_NAME, type JudgeAnswer } from "@ual/llm";
-
-interface Block {
-  type?: string;
-  name?: string;
-  input?: unknown;
-  text?: string;
-}
-
-interface Message {
-  content?: Block[] | null;
-  stop_reason?: string | null;
-  usage?: { input_tokens?: number; output_tokens?: number } | null;
-}
+import { claudeMessageParts, VERDICT_TOOL_NAME, type JudgeAnswer } from "@ual/llm";
 
 /**
  * A Claude message as a judge's answer: the input of the forced `record_verdict` tool call as
@@ -25,12 +12,8 @@ interface Message {
  * ```
  */
 export function answerFromMessage(message: unknown): JudgeAnswer {
-  const body = (message ?? {}) as Message;
-  if (!Array.isArray(body.content)) throw new MalformedReplyError("the message has no content list");
-  const stop = body.stop_reason ?? null;
-  const usage = { inputTokens: body.usage?.input_tokens ?? 0, outputTokens: body.usage?.output_tokens ?? 0 };
-  const text = body.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("\n");
+  const { text, stop, toolCalled, toolInput, inputTokens, outputTokens } = claudeMessageParts(message, VERDICT_TOOL_NAME);
+  const usage = { inputTokens, outputTokens };
   if (stop === "refusal") return { text, refusal: text || "(no text)", stop, ...usage };
-  const call = body.content.find((b) => b.type === "tool_use" && b.name === VERDICT_TOOL_NAME);
-  return { text: call ? JSON.stringify(call.input ?? null) : text, stop, truncated: stop === "max_tokens", ...usage };
+  return { text: toolCalled ? JSON.stringify(toolInput) : text, stop, truncated: stop === "max_tokens", ...usage };
 }

@@ -1,21 +1,8 @@
 import type { JsonValue } from "@ual/core";
-import { MalformedReplyError, parseScore, SCORE_RANGE, type RatingReply } from "@ual/llm";
+import { claudeMessageParts, parseScore, SCORE_RANGE, type RatingReply } from "@ual/llm";
 
 /** The name of the tool Claude is made to call. */
 export const SCORE_TOOL = "record_score";
-
-interface Block {
-  type?: string;
-  name?: string;
-  input?: unknown;
-  text?: string;
-}
-
-interface Message {
-  content?: Block[] | null;
-  stop_reason?: string | null;
-  usage?: { input_tokens?: number; output_tokens?: number } | null;
-}
 
 /**
  * Reads a Claude message (a synchronous reply or one result of a message batch) into a score:
@@ -30,23 +17,20 @@ interface Message {
  * ```
  */
 export function readMessage(message: unknown): RatingReply {
-  const body = (message ?? {}) as Message;
-  if (!Array.isArray(body.content)) throw new MalformedReplyError("the message has no content list");
-  const usage = { inputTokens: body.usage?.input_tokens ?? 0, outputTokens: body.usage?.output_tokens ?? 0 };
-  const raw: { [key: string]: JsonValue } = { content: body.content as unknown as JsonValue, stop_reason: body.stop_reason ?? null };
-  const text = body.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("\n");
-  if (body.stop_reason === "refusal") return { raw, score: null, reason: `refused: ${text.slice(0, 120) || "(no text)"}`, ...usage };
-  const call = body.content.find((b) => b.type === "tool_use" && b.name === SCORE_TOOL);
-  if (call) {
-    const value = (call.input as { score?: unknown } | null | undefined)?.score;
+  const { text, stop, toolCalled, toolInput, inputTokens, outputTokens, content } = claudeMessageParts(message, SCORE_TOOL);
+  const usage = { inputTokens, outputTokens };
+  const raw: { [key: string]: JsonValue } = { content: content as unknown as JsonValue, stop_reason: stop };
+  if (stop === "refusal") return { raw, score: null, reason: `refused: ${text.slice(0, 120) || "(no text)"}`, ...usage };
+  if (toolCalled) {
+    const value = (toolInput as { score?: unknown } | null)?.score;
     const score = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    if (typeof score !== "number" || !Number.isFinite(score)) return { raw, score: null, reason: `the tool call has no numeric score: ${JSON.stringify(call.input ?? null).slice(0, 80)}`, ...usage };
+    if (typeof score !== "number" || !Number.isFinite(score)) return { raw, score: null, reason: `the tool call has no numeric score: ${JSON.stringify(toolInput).slice(0, 80)}`, ...usage };
     if (score < SCORE_RANGE.min || score > SCORE_RANGE.max) return { raw, score: null, reason: `score ${score} is outside ${SCORE_RANGE.min}–${SCORE_RANGE.max}`, ...usage };
     return { raw, score, ...usage };
   }
   const parsed = parseScore(text);
   if (parsed.score === null) {
-    const cut = body.stop_reason === "max_tokens" ? " (the reply hit maxOutputTokens)" : "";
+    const cut = stop === "max_tokens" ? " (the reply hit maxOutputTokens)" : "";
     return { raw, score: null, reason: `${parsed.reason}${cut}`, ...usage };
   }
   return { raw, score: parsed.score, ...usage };
