@@ -1,3 +1,5 @@
+import { jsonReplyObjects, quoteReply as quote } from "./_json_reply.ts";
+
 /** The lowest and highest score of the paper's scale (spec §1.2). */
 export const SCORE_RANGE = { min: 0, max: 99 } as const;
 
@@ -13,11 +15,6 @@ const RANGE_BEFORE = /\d\s*(?:-|–|—|to)\s*$/;
 // "out of 99" / "/99": the scale's top, not a rating.
 const SCALE_BEFORE = /(?:out of|\/)\s*$/i;
 
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 60)}...` : flat);
-}
-
 function inRange(value: number): boolean {
   return Number.isFinite(value) && value >= SCORE_RANGE.min && value <= SCORE_RANGE.max;
 }
@@ -32,21 +29,10 @@ function isNegative(text: string, start: number): boolean {
 }
 
 function fromJson(text: string): ParsedScore | undefined {
-  const body = text.replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "").trim();
-  const candidates = body.startsWith("{") ? [body] : [];
-  // A JSON object inside prose ("Here you go: {"score": 42}").
-  const inner = /\{[^{}]*"score"[^{}]*\}/.exec(text);
-  if (inner) candidates.push(inner[0]);
-  for (const candidate of candidates) {
-    let value: unknown;
-    try {
-      value = JSON.parse(candidate);
-    } catch {
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+  const { objects, body, startsLikeJson } = jsonReplyObjects(text, "score");
+  for (const { value, text: candidate } of objects) {
     if (!("score" in value)) return { score: null, reason: `the JSON reply has no "score": ${quote(candidate)}` };
-    const raw = (value as { score: unknown }).score;
+    const raw = value.score;
     const score = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
     if (typeof score !== "number" || !Number.isFinite(score)) return { score: null, reason: `"score" is not a number: ${quote(JSON.stringify(raw) ?? "")}` };
     if (!inRange(score)) return { score: null, reason: `score ${score} is outside ${SCORE_RANGE.min}–${SCORE_RANGE.max}` };
@@ -54,7 +40,7 @@ function fromJson(text: string): ParsedScore | undefined {
   }
   // Starts like JSON but does not parse: a truncated reply. Reading "42" out of `{"score": 4`
   // would be wrong, so the prose rules are not tried on it.
-  if (body.startsWith("{")) return { score: null, reason: `malformed JSON reply: ${quote(body)}` };
+  if (startsLikeJson) return { score: null, reason: `malformed JSON reply: ${quote(body)}` };
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { Verdict } from "./verdict_schema.ts";
+import { jsonReplyObjects, quoteReply as quote } from "./_json_reply.ts";
 
 /** Which rule read the verdict: the JSON answer, the reference's 1/2/3 judgment (spec §6.4), or an A/B/tie label. */
 export type VerdictRule = "json" | "judgment-number" | "label";
@@ -33,11 +34,6 @@ const TOKENS: ReadonlyArray<{ rule: VerdictRule; pattern: RegExp }> = [
   { rule: "label", pattern: /(?<!\bnot\s+(?:a\s+)?|\bno\s+)\b(tie)\b/gi },
 ];
 
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 60)}...` : flat);
-}
-
 function asVerdict(value: string): Verdict | undefined {
   const v = value.trim();
   if (v === "A" || v === "B") return v;
@@ -47,29 +43,18 @@ function asVerdict(value: string): Verdict | undefined {
 }
 
 function fromJson(text: string): ParsedVerdict | undefined {
-  const body = text.replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "").trim();
-  const candidates = body.startsWith("{") ? [body] : [];
-  // A JSON object inside prose ("Here it is: {"verdict": "A"}").
-  const inner = /\{[^{}]*"verdict"[^{}]*\}/.exec(text);
-  if (inner) candidates.push(inner[0]);
-  for (const candidate of candidates) {
-    let value: unknown;
-    try {
-      value = JSON.parse(candidate);
-    } catch {
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+  const { objects, body, startsLikeJson } = jsonReplyObjects(text, "verdict");
+  for (const { value, text: candidate } of objects) {
     if (!("verdict" in value)) return { verdict: null, reason: `the JSON reply has no "verdict": ${quote(candidate)}` };
-    const raw = (value as { verdict: unknown }).verdict;
+    const raw = value.verdict;
     const verdict = typeof raw === "string" || typeof raw === "number" ? asVerdict(String(raw)) : undefined;
     if (!verdict) return { verdict: null, reason: `"verdict" must be "A", "B" or "tie", not ${quote(JSON.stringify(raw) ?? "")}` };
-    const rationale = (value as { rationale?: unknown }).rationale;
+    const rationale = value.rationale;
     return { verdict, rule: "json", ...(typeof rationale === "string" && rationale.trim() !== "" ? { rationale: rationale.trim() } : {}) };
   }
   // Starts like JSON but does not parse: a reply cut short. Reading a verdict out of the
   // rationale of `{"rationale": "A is better because` would be a guess, so no prose rule runs.
-  if (body.startsWith("{")) return { verdict: null, reason: `malformed JSON reply: ${quote(body)}` };
+  if (startsLikeJson) return { verdict: null, reason: `malformed JSON reply: ${quote(body)}` };
   return undefined;
 }
 
