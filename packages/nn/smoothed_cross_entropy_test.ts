@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testBackends, useBackend } from "./_test_backends.ts";
+import { expectClose as expectCloseTo } from "./_expect_close.ts";
 import {
   type LossDenominator,
   smoothedCrossEntropy,
@@ -34,24 +35,8 @@ const fixtures = JSON.parse(readFileSync(new URL("./fixtures/loss_reference.json
 
 const backends = await testBackends();
 
-/** Every |a − e| ≤ rtol·scale + atol, where scale is |e| or, for gradients, max|e|. */
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  { rtol = 1e-5, atol = 1e-7, scale = "element" }: { rtol?: number; atol?: number; scale?: "element" | "max" } = {},
-): void {
-  expect(actual.length).toBe(expected.length);
-  let maxAbs = 0;
-  for (let i = 0; i < expected.length; i++) maxAbs = Math.max(maxAbs, Math.abs(expected[i] as number));
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const e = expected[i] as number;
-    const tol = rtol * (scale === "max" ? maxAbs : Math.abs(e)) + atol;
-    if (!(Math.abs(a - e) <= tol)) {
-      expect.fail(`element ${i}: got ${a}, expected ${e} (|diff| ${Math.abs(a - e)} > tol ${tol})`);
-    }
-  }
-}
+// This file's tests were written against a tighter absolute tolerance than the shared default.
+const expectClose: typeof expectCloseTo = (actual, expected, options = {}) => expectCloseTo(actual, expected, { atol: 1e-7, ...options });
 
 /** tf.grad for a function of [B,T,V] logits. */
 function grad3(f: (x: tf.Tensor3D) => tf.Tensor): (x: tf.Tensor3D) => tf.Tensor3D {
