@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { type Sample, z } from "@ual/core";
-import { testbedSamples } from "@ual/testbed";
+import { TASK_NAMES, testbedSamples } from "@ual/testbed";
 
 /**
  * The `data:` option every evaluator shares: where its held-out samples come from. Either
- * `{ testbed: { split, count, seed } }` or `{ jsonl: path }` (one sample `{id, turns, metadata}`
+ * `{ testbed: { split, count, seed, mix, kinds } }` or `{ jsonl: path }` (one sample `{id, turns, metadata}`
  * per line, relative to the manifest).
  */
 export const evalDataOptions = z.union([
@@ -16,6 +16,8 @@ export const evalDataOptions = z.union([
       /** Fixed (default 0), not the run's seed: every arm and seed is measured on the same samples. */
       seed: z.int().default(0),
       mix: z.number().min(0).max(1).default(0.5),
+      /** The task families to draw from (default all); match the training source's `kinds`. */
+      kinds: z.array(z.enum(TASK_NAMES)).min(1).optional(),
     }),
   }),
   z.strictObject({ jsonl: z.string().min(1) }),

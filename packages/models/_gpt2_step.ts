@@ -15,7 +15,7 @@ import {
   tensor4d,
   transpose,
 } from "@tensorflow/tfjs-core";
-import { gelu, layerNorm, linear, matMulPlain } from "@ual/nn";
+import { gelu, layerNorm, matMulPlain } from "@ual/nn";
 import type { Gpt2Model } from "./create_gpt2.ts";
 
 /** Keys and values of every layer so far, [B, H, T, dh] each. */
@@ -39,6 +39,7 @@ export interface StepOutput {
  * positions, attending to `past` plus themselves. `keyMask[b][j]` (length past + tNew) hides padded
  * keys. Left-padded batches need per-row positions, which the training forward (positions
  * 0…T-1 for every row) does not offer — hence this separate path, numerically the same ops.
+ * The linear layers go through `model.linear`, so attached (unmerged) LoRA adapters apply here too.
  */
 export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput {
   const { dModel: d, heads, layerNormEpsilon: lnEps, vocabSize } = model.config;
@@ -72,7 +73,7 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
   for (let l = 0; l < model.config.layers; l++) {
     const p = `transformer.h.${l}`;
     const a = layerNorm(h, w<Tensor1D>(`${p}.ln_1.weight`), w<Tensor1D>(`${p}.ln_1.bias`), lnEps);
-    const qkv = linear(a, w<Tensor2D>(`${p}.attn.c_attn.weight`), w<Tensor1D>(`${p}.attn.c_attn.bias`));
+    const qkv = model.linear(`${p}.attn.c_attn`, a);
     const byHead = transpose(reshape(qkv, [batch, time, 3 * heads, dh]), [0, 2, 1, 3]);
     const [q, kNew, vNew] = split(byHead, 3, 1) as [Tensor4D, Tensor4D, Tensor4D];
     const pk = past?.keys[l];
@@ -88,10 +89,10 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
     const probs = reshape(softmax(add(mul(scores, 1 / Math.sqrt(dh)), bias)), [g, time, total]) as Tensor3D;
     const attended = reshape(matMulPlain(probs, reshape(v, [g, total, dh]) as Tensor3D), [batch, heads, time, dh]);
     const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, d]) as Tensor2D;
-    h = add(h, linear(merged, w<Tensor2D>(`${p}.attn.c_proj.weight`), w<Tensor1D>(`${p}.attn.c_proj.bias`)));
+    h = add(h, model.linear(`${p}.attn.c_proj`, merged));
     const m = layerNorm(h, w<Tensor1D>(`${p}.ln_2.weight`), w<Tensor1D>(`${p}.ln_2.bias`), lnEps);
-    const up = gelu(linear(m, w<Tensor2D>(`${p}.mlp.c_fc.weight`), w<Tensor1D>(`${p}.mlp.c_fc.bias`)));
-    h = add(h, linear(up, w<Tensor2D>(`${p}.mlp.c_proj.weight`), w<Tensor1D>(`${p}.mlp.c_proj.bias`)));
+    const up = gelu(model.linear(`${p}.mlp.c_fc`, m));
+    h = add(h, model.linear(`${p}.mlp.c_proj`, up));
   }
   const final = layerNorm(h, w<Tensor1D>("transformer.ln_f.weight"), w<Tensor1D>("transformer.ln_f.bias"), lnEps);
   const logits = reshape(matMulPlain(final, transpose(wte) as Tensor2D), [batch, time, vocabSize]) as Tensor3D;

@@ -18,6 +18,8 @@ import {
 import { causalAttentionBias, createRng, gelu, layerNorm, linear, matMulPlain, scaledDotProductAttention } from "@ual/nn";
 import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
 import { gpt2WeightShapes } from "./gpt2_weight_shapes.ts";
+import type { LinearHook } from "./create_llama.ts";
+import { frozenConv1d } from "./_frozen_conv1d.ts";
 
 /** A GPT-2-family decoder-only transformer whose weights are tfjs variables named as Hugging Face's. */
 export interface Gpt2Model {
@@ -33,6 +35,18 @@ export interface Gpt2Model {
    * 0 = padding) hides padded keys; by default every token is real.
    */
   logits(inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D;
+  /**
+   * Linear layer `name` (`transformer.h.0.attn.c_attn`, `….attn.c_proj`, `….mlp.c_fc`,
+   * `….mlp.c_proj`) applied to x [N, in]: x·W + b, then the hook if one is set. The forward
+   * passes use it; so does the incremental inference step, so that unmerged adapters apply there too.
+   */
+  linear(name: string, x: Tensor2D): Tensor2D;
+  /**
+   * Routes every block's linear layers through `hook` (or back to plain products with
+   * `undefined`); the hook gets the layer input x [N, in] and the base output x·W + b [N, out].
+   * LoRA adapters plug in here.
+   */
+  setLinearHook(hook: LinearHook | undefined): void;
   /** Frees the weights. */
   dispose(): void;
 }
@@ -92,6 +106,14 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
   };
   const { dModel: d, heads, layerNormEpsilon: lnEps, contextLength } = full;
   const dh = d / heads;
+  let hook: LinearHook | undefined;
+  const project = (name: string, x: Tensor2D): Tensor2D => {
+    const weight = w(`${name}.weight`);
+    const bias = w(`${name}.bias`) as Tensor as Tensor1D;
+    // Trainable (full training): exactly the plain linear, no extra op. Frozen (LoRA's base): no dW.
+    const y = weight.trainable ? linear(x, weight as Tensor as Tensor2D, bias) : frozenConv1d(x, weight as Tensor as Tensor2D, bias);
+    return hook === undefined ? y : hook(name, x, y);
+  };
 
   const logits = (inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D =>
     tidy(() => {
@@ -112,17 +134,17 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
       for (let i = 0; i < full.layers; i++) {
         const p = `transformer.h.${i}`;
         const a = layerNorm(h, w(`${p}.ln_1.weight`) as Tensor as Tensor1D, w(`${p}.ln_1.bias`) as Tensor as Tensor1D, lnEps);
-        const qkv = linear(a, w(`${p}.attn.c_attn.weight`) as Tensor as Tensor2D, w(`${p}.attn.c_attn.bias`) as Tensor as Tensor1D);
+        const qkv = project(`${p}.attn.c_attn`, a);
         // [B·T, 3d] → [B, 3H, T, dh] → q, k, v [B, H, T, dh]: a rank-4 transpose and a split; the
         // rank-5 transpose this could be is ~8× slower on wasm (and so is its gradient).
         const byHead = transpose(reshape(qkv, [batch, time, 3 * heads, dh]), [0, 2, 1, 3]);
         const [q, k, v] = split(byHead, 3, 1) as [Tensor4D, Tensor4D, Tensor4D];
         const attended = scaledDotProductAttention(q, k, v, bias);
         const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, d]) as Tensor2D;
-        h = add(h, linear(merged, w(`${p}.attn.c_proj.weight`) as Tensor as Tensor2D, w(`${p}.attn.c_proj.bias`) as Tensor as Tensor1D));
+        h = add(h, project(`${p}.attn.c_proj`, merged));
         const m = layerNorm(h, w(`${p}.ln_2.weight`) as Tensor as Tensor1D, w(`${p}.ln_2.bias`) as Tensor as Tensor1D, lnEps);
-        const up = gelu(linear(m, w(`${p}.mlp.c_fc.weight`) as Tensor as Tensor2D, w(`${p}.mlp.c_fc.bias`) as Tensor as Tensor1D));
-        h = add(h, linear(up, w(`${p}.mlp.c_proj.weight`) as Tensor as Tensor2D, w(`${p}.mlp.c_proj.bias`) as Tensor as Tensor1D));
+        const up = gelu(project(`${p}.mlp.c_fc`, m));
+        h = add(h, project(`${p}.mlp.c_proj`, up));
       }
       const final = layerNorm(h, w("transformer.ln_f.weight") as Tensor as Tensor1D, w("transformer.ln_f.bias") as Tensor as Tensor1D, lnEps);
       // tied LM head: logits = h · wteᵀ, with the transpose explicit (see matMulPlain)
@@ -134,6 +156,10 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
     config: full,
     variables,
     logits,
+    linear: project,
+    setLinearHook(next) {
+      hook = next;
+    },
     dispose() {
       for (const v of variables.values()) v.dispose();
       variables.clear();

@@ -10,7 +10,6 @@ import {
   type Tensor4D,
   tensor,
   tidy,
-  tile,
   transpose,
   type Variable,
   variable,
@@ -19,9 +18,13 @@ import {
 } from "@tensorflow/tfjs-core";
 import { causalAttentionBias, createRng, matMulPlain, scaledDotProductAttention } from "@ual/nn";
 import { type LlamaConfig, llamaWeightShapes, resolveLlamaConfig } from "./llama_config.ts";
+import type { KvCache, StepOutput } from "./causal_lm.ts";
 import { frozenLinear } from "./_frozen_linear.ts";
+import { llamaStep } from "./_llama_step.ts";
+import { repeatKv } from "./_repeat_kv.ts";
 import { rmsNorm } from "./_rms_norm.ts";
 import { applyRotary, rotaryTables } from "./_rotary.ts";
+import { tidyStep } from "./_tidy_step.ts";
 
 /**
  * A weight's replacement in the forward pass: given the layer input x [N, in] and the frozen
@@ -42,6 +45,14 @@ export interface LlamaModel {
    * 0 = padding) hides padded keys; positions count from 0 in every row.
    */
   logits(inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D;
+  /**
+   * The incremental forward: new ids [B, tNew] at explicit per-row `positions` (B·tNew, RoPE at
+   * those positions), attending to the `past` cache plus themselves, `keyMask[b]` (≥ past + tNew
+   * entries, 1 = real) hiding padded keys. Returns logits [B, tNew, V], the final RMSNorm's output
+   * [B, tNew, dModel] and the cache extended by the new tokens (K/V at kvHeads). Goes through the
+   * linear hook, so unmerged LoRA adapters apply. Used by `generate` for left-padded, cached decoding.
+   */
+  step(ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput;
   /** Routes every linear layer through `hook` (or back to plain products with `undefined`). */
   setLinearHook(hook: LinearHook | undefined): void;
   /** Frees the weights. */
@@ -118,9 +129,12 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
 
   const byHead = (x: Tensor2D, batch: number, time: number, n: number): Tensor4D =>
     transpose(reshape(x, [batch, time, n, dh]), [0, 2, 1, 3]);
-  // [B, kvH, T, dh] → [B, H, T, dh], query head h reading kv head ⌊h / group⌋ (HF's repeat_kv)
-  const repeatKv = (x: Tensor4D, batch: number, time: number): Tensor4D =>
-    group === 1 ? x : reshape(tile(reshape(x, [batch, kvHeads, 1, time * dh]), [1, 1, group, 1]), [batch, heads, time, dh]);
+  const headName = full.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
+  // Not routed through the hook: LoRA adapts the decoder's linear layers, not the head.
+  const lmHead = (final: Tensor2D): Tensor2D => {
+    const head = w(headName) as Tensor2D;
+    return isTrainable(headName) ? matMulPlain(final, transpose(head) as Tensor2D) : frozenLinear(final, head);
+  };
 
   const logits = (inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D =>
     tidy(() => {
@@ -137,7 +151,7 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
         const q = applyRotary(byHead(project(`${p}.self_attn.q_proj`, a), batch, time, heads), cos, sin);
         const k = applyRotary(byHead(project(`${p}.self_attn.k_proj`, a), batch, time, kvHeads), cos, sin);
         const v = byHead(project(`${p}.self_attn.v_proj`, a), batch, time, kvHeads);
-        const attended = scaledDotProductAttention(q, repeatKv(k, batch, time), repeatKv(v, batch, time), bias);
+        const attended = scaledDotProductAttention(q, repeatKv(k, group), repeatKv(v, group), bias);
         const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, heads * dh]) as Tensor2D;
         h = add(h, project(`${p}.self_attn.o_proj`, merged));
         const m = rmsNorm(h, w(`${p}.post_attention_layernorm.weight`) as Tensor1D, eps);
@@ -146,16 +160,14 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
         h = add(h, project(`${p}.mlp.down_proj`, mul(mul(gate, sigmoid(gate)), up)));
       }
       const final = rmsNorm(h, w("model.norm.weight") as Tensor1D, eps);
-      const headName = full.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
-      const head = w(headName) as Tensor2D;
-      const out = isTrainable(headName) ? matMulPlain(final, transpose(head) as Tensor2D) : frozenLinear(final, head);
-      return reshape(out, [batch, time, full.vocabSize]) as Tensor3D;
+      return reshape(lmHead(final), [batch, time, full.vocabSize]) as Tensor3D;
     });
 
   return {
     config: full,
     variables,
     logits,
+    step: (ids, positions, keyMask, past) => tidyStep(() => llamaStep({ config: full, weight: w, project, lmHead }, ids, positions, keyMask, past)),
     setLinearHook(next) {
       hook = next;
     },

@@ -1,7 +1,7 @@
 import { keep, reshape, slice, type Tensor2D, tensor2d, tidy } from "@tensorflow/tfjs-core";
 import { createRng } from "@ual/nn";
-import { disposeKvCache, gpt2Step, type KvCache } from "./_gpt2_step.ts";
-import type { Gpt2Model } from "./create_gpt2.ts";
+import { disposeKvCache } from "./_gpt2_step.ts";
+import { causalLm, type CausalLmLike, type KvCache } from "./causal_lm.ts";
 import { type SamplingOptions, sampleToken } from "./sample_token.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -30,12 +30,12 @@ export interface Generation {
 }
 
 /**
- * Continues a batch of prompts (token ids, e.g. from {@linkcode chatPrompt}) with a GPT-2 model:
- * greedy by default, or sampled with temperature, top-k and top-p. Prompts of different lengths
- * are left-padded, each row with its own positions and a key mask, so a prompt continues the same
- * in any batch. A KV cache makes each new token cost one position instead of the whole sequence.
- * GPT-2 family only: it runs its own incremental forward over the model's named weights (the
- * Llama models of `createLlama` are not covered yet).
+ * Continues a batch of prompts (token ids, e.g. from {@linkcode chatPrompt}) with a GPT-2 or
+ * Llama-family model (or any {@linkcode CausalLm}): greedy by default, or sampled with temperature,
+ * top-k and top-p. Prompts of different lengths are left-padded, each row with its own positions
+ * (learned embeddings or RoPE) and a key mask, so a prompt continues the same in any batch. A KV
+ * cache makes each new token cost one position instead of the whole sequence. A Llama model with
+ * LoRA adapters attached generates through them, merged or not.
  *
  * @example
  * ```ts
@@ -46,7 +46,8 @@ export interface Generation {
  * console.log(out?.text, out?.finishReason);
  * ```
  */
-export function generate(model: Gpt2Model, tokenizer: Tokenizer, prompts: readonly (readonly number[])[], options: GenerateOptions = {}): Generation[] {
+export function generate(model: CausalLmLike, tokenizer: Tokenizer, prompts: readonly (readonly number[])[], options: GenerateOptions = {}): Generation[] {
+  const lm = causalLm(model);
   const maxNewTokens = options.maxNewTokens ?? 64;
   const useCache = options.cache ?? true;
   const stop = options.stop ?? [];
@@ -55,10 +56,11 @@ export function generate(model: Gpt2Model, tokenizer: Tokenizer, prompts: readon
   if (batch === 0) return [];
   const promptLength = Math.max(...prompts.map((p) => p.length));
   if (prompts.some((p) => p.length === 0)) throw new RangeError("generate: every prompt needs at least one token (e.g. BOS)");
-  if (promptLength >= model.config.contextLength) {
-    throw new RangeError(`generate: a prompt of ${promptLength} tokens leaves no room in the context length ${model.config.contextLength}`);
+  const { contextLength, vocabSize: vocab } = lm.config;
+  if (promptLength >= contextLength) {
+    throw new RangeError(`generate: a prompt of ${promptLength} tokens leaves no room in the context length ${contextLength}`);
   }
-  const steps = Math.min(maxNewTokens, model.config.contextLength - promptLength);
+  const steps = Math.min(maxNewTokens, contextLength - promptLength);
   const pads = prompts.map((p) => promptLength - p.length);
   // Left padding keeps every row's last prompt token in the same column, so one step appends one column.
   const rows = prompts.map((p, b) => [...new Array<number>(pads[b] as number).fill(tokenizer.pad), ...p]);
@@ -85,19 +87,18 @@ export function generate(model: Gpt2Model, tokenizer: Tokenizer, prompts: readon
       const past = cache;
       let next: KvCache | undefined;
       const last = tidy((): Tensor2D => {
-        const out = gpt2Step(model, tensor2d(ids, [batch, length - from], "int32"), positionsOf(from, length), keyMask, useCache ? past : undefined);
+        const out = lm.step(tensor2d(ids, [batch, length - from], "int32"), positionsOf(from, length), keyMask, useCache ? past : undefined);
         if (useCache) {
           // the cache outlives this scope: keep it, and free the previous one below
           next = { keys: out.cache.keys.map((t) => keep(t)), values: out.cache.values.map((t) => keep(t)) };
         }
         const t = length - from;
-        return reshape(slice(out.logits, [0, t - 1, 0], [batch, 1, model.config.vocabSize]), [batch, model.config.vocabSize]);
+        return reshape(slice(out.logits, [0, t - 1, 0], [batch, 1, vocab]), [batch, vocab]);
       });
       disposeKvCache(past);
       cache = next;
       const values = last.dataSync();
       last.dispose();
-      const vocab = model.config.vocabSize;
       for (let b = 0; b < batch; b++) {
         const row = rows[b] as number[];
         if (done[b]) {

@@ -3,7 +3,9 @@ import { selectBackend } from "@ual/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createByteTokenizer } from "./byte_tokenizer.ts";
 import { chatPrompt } from "./chat_prompt.ts";
+import { attachLora } from "./attach_lora.ts";
 import { createGpt2 } from "./create_gpt2.ts";
+import { createLlama } from "./create_llama.ts";
 import { finalHiddenStates } from "./final_hidden_states.ts";
 import { generate } from "./generate.ts";
 import { scoreContinuations } from "./score_continuations.ts";
@@ -93,3 +95,109 @@ describe("finalHiddenStates()", () => {
     model.dispose();
   });
 });
+
+// A tiny random Llama over the byte tokenizer: grouped-query attention, a RoPE base far from the
+// default, and weights large enough that greedy choices are well separated.
+const llamaConfig = { vocabSize: tokenizer.vocabSize, dModel: 32, ffnDim: 48, layers: 2, heads: 4, kvHeads: 2, contextLength: 96, ropeTheta: 300, initStd: 0.3 };
+
+for (const backend of ["wasm", "cpu"] as const) {
+  describe(`generate() with a Llama model on ${backend}`, () => {
+    beforeAll(() => selectBackend(backend));
+
+    it("generate() on Llama gives the same tokens with and without the KV cache, greedy and sampled", () => {
+      const model = createLlama(llamaConfig, { seed: 3 });
+      const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("What is 12 + 7?", tokenizer)];
+      for (const sampling of [{}, { temperature: 0.9, topK: 40, topP: 0.95, seed: 7 }]) {
+        const cached = generate(model, tokenizer, prompts, { maxNewTokens: 12, ...sampling });
+        const uncached = generate(model, tokenizer, prompts, { maxNewTokens: 12, cache: false, ...sampling });
+        expect(cached.map((g) => g.tokens)).toEqual(uncached.map((g) => g.tokens));
+        expect(cached[0]!.tokens.length).toBeGreaterThan(0);
+      }
+      model.dispose();
+    });
+
+    it("generate() on Llama continues a prompt the same alone and in a left-padded batch, and frees its tensors", () => {
+      const model = createLlama(llamaConfig, { seed: 4 });
+      const short = chatPrompt("Hi", tokenizer);
+      const long = chatPrompt("Reverse the word 'planet'.", tokenizer);
+      const before = tf.memory().numTensors;
+      const alone = generate(model, tokenizer, [short], { maxNewTokens: 10 });
+      const longAlone = generate(model, tokenizer, [long], { maxNewTokens: 10 });
+      const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 10 });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(batched[1]!.tokens).toEqual(alone[0]!.tokens);
+      expect(batched[0]!.tokens).toEqual(longAlone[0]!.tokens);
+      expect(alone[0]!.tokens.length).toBeGreaterThan(0);
+      model.dispose();
+    });
+
+    it("generate() on Llama greedy picks the argmax of the training forward's logits, at every new token", () => {
+      const model = createLlama(llamaConfig, { seed: 5 });
+      const prompt = chatPrompt("Name a colour.", tokenizer);
+      const [out] = generate(model, tokenizer, [prompt], { maxNewTokens: 6 });
+      const tokens = out!.tokens;
+      expect(tokens.length).toBeGreaterThan(0);
+      const ids = [...prompt, ...tokens];
+      const logits = tf.tidy(() => model.logits(tf.tensor2d([ids], [1, ids.length], "int32")));
+      const rows = logits.arraySync()[0]!;
+      logits.dispose();
+      tokens.forEach((token, i) => {
+        const row = rows[prompt.length - 1 + i]!;
+        expect(token).toBe(row.indexOf(Math.max(...row)));
+      });
+      model.dispose();
+    });
+
+    it("generate() on Llama with unmerged LoRA adapters gives what the merged model gives, and differs from the base", () => {
+      const model = createLlama(llamaConfig, { seed: 6 });
+      const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("Hi", tokenizer)];
+      const base = generate(model, tokenizer, prompts, { maxNewTokens: 10 });
+      const lora = attachLora(model, { r: 4, alpha: 8, dropout: 0.1, targets: ["q_proj", "v_proj", "down_proj"] }, { seed: 2 });
+      lora.setTraining(false);
+      for (const [name, v] of lora.variables) if (name.endsWith("lora_B.weight")) v.assign(tf.randomNormal(v.shape, 0, 0.5, "float32", 9));
+      const unmerged = generate(model, tokenizer, prompts, { maxNewTokens: 10 });
+      const unmergedUncached = generate(model, tokenizer, prompts, { maxNewTokens: 10, cache: false });
+      lora.merge();
+      const merged = generate(model, tokenizer, prompts, { maxNewTokens: 10 });
+      expect(unmerged.map((g) => g.tokens)).toEqual(merged.map((g) => g.tokens));
+      expect(unmergedUncached.map((g) => g.tokens)).toEqual(merged.map((g) => g.tokens));
+      // the adapters matter: without them the step would have generated the base model's text
+      expect(merged.map((g) => g.tokens)).not.toEqual(base.map((g) => g.tokens));
+      model.dispose();
+    });
+
+    it("scoreContinuations() on Llama sums log-softmax of the training forward at each continuation token, alone and in a batch", () => {
+      const model = createLlama(llamaConfig, { seed: 8 });
+      const a = { prompt: chatPrompt("Name a fruit.", tokenizer), continuation: [...tokenizer.encode("apple"), tokenizer.eos] };
+      const b = { prompt: chatPrompt("Hi", tokenizer), continuation: tokenizer.encode("a much longer answer") };
+      const direct = (item: typeof a) => {
+        const ids = [...item.prompt, ...item.continuation];
+        const rows = tf.tidy(() => tf.logSoftmax(model.logits(tf.tensor2d([ids], [1, ids.length], "int32"))).arraySync()[0]!);
+        let sum = 0;
+        for (let j = item.prompt.length; j < ids.length; j++) sum += rows[j - 1]![ids[j]!]!;
+        return sum;
+      };
+      const scores = scoreContinuations(model, [b, a]);
+      expect(scores[1]!.tokens).toBe(6);
+      expect(scores[1]!.logProb).toBeCloseTo(direct(a), 3);
+      expect(scores[0]!.logProb).toBeCloseTo(direct(b), 3);
+      expect(scores[0]!.logProb).toBeLessThan(0);
+      model.dispose();
+    });
+
+    it("finalHiddenStates() on Llama gives the final RMSNorm output: h · lm_headᵀ equals the training forward's logits", () => {
+      const model = createLlama(llamaConfig, { seed: 9 });
+      const ids = chatPrompt("Hi", tokenizer);
+      const rows = finalHiddenStates(model, ids);
+      expect(rows).toHaveLength(ids.length);
+      expect(rows[0]).toHaveLength(llamaConfig.dModel);
+      const head = model.variables.get("lm_head.weight")!.arraySync() as number[][];
+      const logits = tf.tidy(() => model.logits(tf.tensor2d([ids], [1, ids.length], "int32")));
+      const expected = logits.arraySync()[0]!;
+      logits.dispose();
+      const last = rows[ids.length - 1]!;
+      head.map((w) => w.reduce((s, x, i) => s + x * last[i]!, 0)).forEach((v, i) => expect(v).toBeCloseTo(expected[ids.length - 1]![i]!, 3));
+      model.dispose();
+    });
+  });
+}

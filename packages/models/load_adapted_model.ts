@@ -12,8 +12,9 @@ export interface LoadAdaptedModelOptions {
 
 /**
  * Loads a PEFT LoRA adapter folder — e.g. a `@ual/trainer-tfjs` LoRA checkpoint
- * (`checkpoints/step-N/`) — onto its base model and merges it (spec §5.2: inference runs on
- * merged weights, without dropout), giving a plain model for generation and evaluation.
+ * (`checkpoints/step-N/`) — onto its base model (Llama family or GPT-2) and merges it (spec
+ * §5.2: inference runs on merged weights, without dropout), giving a plain model for generation
+ * and evaluation.
  *
  * @example
  * ```ts
@@ -31,13 +32,14 @@ export async function loadAdaptedModel(adapterFolder: string, options: LoadAdapt
     base = isAbsolute(named) ? named : resolve(adapterFolder, named);
   }
   const loaded = await loadHfModel(base, { trainable: false });
-  if (loaded.family !== "llama") {
-    loaded.model.dispose();
-    throw new Error(`${adapterFolder}: LoRA adapters apply to Llama-family models; ${base} is ${loaded.family}`);
-  }
   try {
     const lora = attachLora(loaded.model, await readLoraConfig(adapterFolder));
-    await loadLoraAdapters(lora, adapterFolder);
+    try {
+      await loadLoraAdapters(lora, adapterFolder);
+    } catch (error) {
+      lora.dispose();
+      throw error;
+    }
     lora.merge();
   } catch (error) {
     loaded.model.dispose();

@@ -3,14 +3,17 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "@ual/nn";
 import { beforeAll, describe, expect, it } from "vitest";
+import { gpt2Step } from "./_gpt2_step.ts";
 import { attachLora } from "./attach_lora.ts";
+import type { Gpt2Model } from "./create_gpt2.ts";
 import type { LlamaModel } from "./create_llama.ts";
 import { loadAdaptedModel } from "./load_adapted_model.ts";
 import { loadHfModel } from "./load_hf_model.ts";
 import { loadLoraAdapters, readLoraConfig } from "./load_lora_adapters.ts";
 
-// Checkpoints and logits written by fixtures/make_parity_fixtures.py: numpy-written safetensors,
-// a float64 PyTorch forward pass written from the architecture papers, not from our code.
+// Checkpoints and logits written by fixtures/make_parity_fixtures.py and make_gpt2_lora_fixture.py:
+// numpy-written safetensors, a float64 PyTorch forward pass written from the architecture papers,
+// not from our code.
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/parity/${name}`, import.meta.url));
 
 interface Expected {
@@ -31,6 +34,7 @@ function worstError(model: { logits(ids: tf.Tensor2D): tf.Tensor3D }, expected: 
 
 const cases = [
   ["gpt2", "GPT-2, F32, official unprefixed names"],
+  ["gpt2_lora_base", "GPT-2, F32, transformer.-prefixed names"],
   ["llama", "Llama with grouped-query attention and rope_theta 5e5, F32"],
   ["qwen2_bf16_sharded", "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
 ] as const;
@@ -63,6 +67,27 @@ for (const backend of ["wasm", "cpu"] as const) {
       const adapted = await loadAdaptedModel(fixture("llama_lora"));
       expect(worstError(adapted.model, expected)).toBeLessThan(1e-4);
       adapted.model.dispose();
+    });
+
+    it("loadLoraAdapters() reads a numpy-written PEFT GPT-2 adapter (Conv1D, fan_in_fan_out): adapted, stepped and merged logits match the reference to 1e-4", async () => {
+      const expected = JSON.parse(readFileSync(`${fixture("gpt2_lora")}/expected_logits.json`, "utf8")) as Expected;
+      const loaded = await loadHfModel(fixture("gpt2_lora_base"), { trainable: false });
+      const model = loaded.model as Gpt2Model;
+      const lora = attachLora(model, await readLoraConfig(fixture("gpt2_lora")));
+      expect(lora.variables.size).toBe(12); // c_attn, attn.c_proj, mlp.c_proj × 2 blocks
+      await loadLoraAdapters(lora, fixture("gpt2_lora"));
+      lora.setTraining(false);
+      const errors: Record<string, number> = { adapted: worstError(model, expected) };
+      // the incremental inference forward, unmerged
+      errors.stepped = worstError({ logits: (ids) => gpt2Step(model, ids, Int32Array.from({ length: ids.size }, (_, i) => i % ids.shape[1]), ids.arraySync().map((row) => new Uint8Array(row.length).fill(1)), undefined).logits }, expected);
+      lora.merge();
+      errors.merged = worstError(model, expected);
+      model.dispose();
+      const adapted = await loadAdaptedModel(fixture("gpt2_lora"));
+      expect(adapted.family).toBe("gpt2");
+      errors.loadAdaptedModel = worstError(adapted.model, expected);
+      adapted.model.dispose();
+      for (const error of Object.values(errors)) expect(error).toBeLessThan(1e-4);
     });
   });
 }

@@ -1,3 +1,5 @@
+import { type ChatFormat, resolveChatFormat } from "./chat_format.ts";
+import { renderHfChatTemplate } from "./hf_chat_template.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /** A turn as UAL samples carry it (`@ual/core`'s `Turn`; repeated here so this package needs no core). */
@@ -6,22 +8,13 @@ export interface ChatTurn {
   content: string;
 }
 
-/**
- * The chat templates: `"{user}"` is replaced by the instruction; the response follows directly.
- * - `"ual"` (default): the double-newline vicuna style the reference's evaluation scripts use
- *   (spec §5.4): `"\n\n### User: {user}\n\n### Assistant: "`;
- * - `"reference-single"`: the single-newline variant of the reference's LIMA/Deita data scripts;
- * - any other string containing `{user}` is used as it is.
- */
-export const CHAT_TEMPLATES = {
-  ual: "\n\n### User: {user}\n\n### Assistant: ",
-  "reference-single": "\n### User: {user}\n\n### Assistant: ",
-} as const;
-
 /** Options of {@linkcode renderChat}. */
 export interface RenderChatOptions {
-  /** A name from {@linkcode CHAT_TEMPLATES} or a template with `{user}`; default `"ual"`. */
-  template?: string;
+  /**
+   * A name from `CHAT_TEMPLATES`, a template with `{user}`, or a resolved {@linkcode ChatFormat}
+   * (e.g. a model's Hugging Face chat_template, see `resolveChatFormat`); default `"ual"`.
+   */
+  template?: string | ChatFormat;
   /**
    * true (default): label −1 on every prompt token (BOS, template, system and user text), so the
    * loss covers the responses and their EOS only. false: the reference's behaviour, loss on every
@@ -42,27 +35,6 @@ export interface RenderedChat {
 }
 
 /**
- * The template text for a name in {@linkcode CHAT_TEMPLATES} or a literal template; throws
- * unless the result contains `{user}`.
- *
- * @example
- * ```ts
- * import { resolveChatTemplate } from "@ual/models";
- *
- * resolveChatTemplate("reference-single"); // "\n### User: {user}\n\n### Assistant: "
- * resolveChatTemplate("Q: {user}\nA: "); // used as it is
- * ```
- */
-export function resolveChatTemplate(template: string = "ual"): string {
-  const named = (CHAT_TEMPLATES as Record<string, string>)[template];
-  const text = named ?? template;
-  if (!text.includes("{user}")) {
-    throw new Error(`chat template ${JSON.stringify(template)} is neither one of ${Object.keys(CHAT_TEMPLATES).join(", ")} nor a template containing {user}`);
-  }
-  return text;
-}
-
-/**
  * Renders a dialogue the way the reference prepares training data (spec §5.4): every
  * user→assistant exchange becomes `BOS + template(user) + response + EOS`, the exchanges are
  * concatenated, each is truncated to `maxLength` and so is the whole, and no exchange starts once
@@ -78,6 +50,12 @@ export function resolveChatTemplate(template: string = "ual"): string {
  *   falls exactly on a token boundary (for BPE tokenizers this may split the text at the
  *   boundary differently from tokenizing it whole).
  *
+ * With a Hugging Face chat_template the template decides the text, BOS included: each exchange's
+ * prompt is what rendering the dialogue so far with the generation prompt adds, and its response
+ * is what rendering the assistant turn adds after that (its end-of-turn tokens included, so the
+ * model learns to stop; EOS is appended only if the template writes none). The template's own
+ * rules apply (many refuse a system turn or roles out of order, with their own message).
+ *
  * @example
  * ```ts
  * import { createByteTokenizer, renderChat } from "@ual/models";
@@ -90,34 +68,20 @@ export function resolveChatTemplate(template: string = "ual"): string {
  * ```
  */
 export function renderChat(turns: readonly ChatTurn[], tokenizer: Tokenizer, options: RenderChatOptions = {}): RenderedChat {
-  const template = resolveChatTemplate(options.template);
+  const format = resolveChatFormat(options.template ?? "ual");
   const maskPrompt = options.maskPrompt ?? true;
   const maxLength = options.maxLength ?? Number.POSITIVE_INFINITY;
   if (!(maxLength >= 2)) throw new Error(`renderChat: maxLength must be at least 2, got ${maxLength}`);
-
-  const exchanges: Array<{ prompt: string; response: string }> = [];
-  let system = "";
-  let user: string[] = [];
-  for (const turn of turns) {
-    if (turn.role === "system") system += `${turn.content}\n`;
-    else if (turn.role === "user") user.push(turn.content);
-    else {
-      exchanges.push({ prompt: system + template.replace("{user}", user.join("\n\n")), response: turn.content });
-      system = "";
-      user = [];
-    }
-  }
+  const exchanges = format.kind === "hf" ? hfExchanges(turns, format, tokenizer) : templateExchanges(turns, format.text, tokenizer);
 
   const ids: number[] = [];
   const labels: number[] = [];
   let truncated = false;
-  for (const { prompt, response } of exchanges) {
+  for (const { promptIds, responseIds } of exchanges) {
     if (ids.length >= maxLength) {
       truncated = true;
       break;
     }
-    const promptIds = [tokenizer.bos, ...tokenizer.encode(prompt)];
-    const responseIds = [...tokenizer.encode(response), tokenizer.eos];
     let segment = [...promptIds, ...responseIds];
     let segmentLabels = [...promptIds.map((id) => (maskPrompt ? -1 : id)), ...responseIds];
     if (segment.length > maxLength) {
@@ -134,4 +98,48 @@ export function renderChat(turns: readonly ChatTurn[], tokenizer: Tokenizer, opt
     truncated = true;
   }
   return { inputIds: Int32Array.from(ids), labels: Int32Array.from(labels), truncated };
+}
+
+interface Exchange {
+  promptIds: number[];
+  responseIds: number[];
+}
+
+// spec §5.4: BOS + template(user) + response + EOS per exchange.
+function templateExchanges(turns: readonly ChatTurn[], template: string, tokenizer: Tokenizer): Exchange[] {
+  const exchanges: Exchange[] = [];
+  let system = "";
+  let user: string[] = [];
+  for (const turn of turns) {
+    if (turn.role === "system") system += `${turn.content}\n`;
+    else if (turn.role === "user") user.push(turn.content);
+    else {
+      const prompt = system + template.replace("{user}", user.join("\n\n"));
+      exchanges.push({ promptIds: [tokenizer.bos, ...tokenizer.encode(prompt)], responseIds: [...tokenizer.encode(turn.content), tokenizer.eos] });
+      system = "";
+      user = [];
+    }
+  }
+  return exchanges;
+}
+
+// A chat template renders whole dialogues; an exchange is the difference between two renderings.
+function hfExchanges(turns: readonly ChatTurn[], format: Extract<ChatFormat, { kind: "hf" }>, tokenizer: Tokenizer): Exchange[] {
+  const render = (messages: readonly ChatTurn[], addGenerationPrompt: boolean): string =>
+    renderHfChatTemplate(format.chatTemplate, messages, { addGenerationPrompt, bosToken: format.bosToken, eosToken: format.eosToken });
+  const exchanges: Exchange[] = [];
+  let done = "";
+  turns.forEach((turn, i) => {
+    if (turn.role !== "assistant") return;
+    const before = render(turns.slice(0, i), true);
+    const after = render(turns.slice(0, i + 1), false);
+    if (!before.startsWith(done) || !after.startsWith(before)) {
+      throw new Error("chat_template: rendering a longer dialogue changes the text of its start, so the prompt and the response cannot be told apart; use a {user} template instead");
+    }
+    const responseIds = tokenizer.encode(after.slice(before.length));
+    if (!responseIds.includes(tokenizer.eos)) responseIds.push(tokenizer.eos);
+    exchanges.push({ promptIds: tokenizer.encode(before.slice(done.length)), responseIds });
+    done = after;
+  });
+  return exchanges;
 }

@@ -14,7 +14,8 @@ export interface SaveLoraAdaptersOptions {
 /**
  * Saves adapters as PEFT does — `adapter_model.safetensors` (float32, names
  * `base_model.model.<layer>.lora_A.weight` [r, in] and `….lora_B.weight` [out, r]) and
- * `adapter_config.json` — so that `PeftModel.from_pretrained(base, folder)` loads them.
+ * `adapter_config.json` (`target_modules` as attached; `fan_in_fan_out: true` on GPT-2, whose
+ * `Conv1D` weights are [in, out]) — so that `PeftModel.from_pretrained(base, folder)` loads them.
  *
  * @example
  * ```ts
@@ -39,7 +40,8 @@ export async function saveLoraAdapters(adapters: LoraAdapters, folder: string, o
     lora_dropout: dropout,
     target_modules: targets,
     bias: "none",
-    fan_in_fan_out: false,
+    // PEFT's flag for Conv1D layers (W stored [in, out]): only its merge transposes B·A.
+    fan_in_fan_out: adapters.family === "gpt2",
     inference_mode: true,
     init_lora_weights: true,
     modules_to_save: null,

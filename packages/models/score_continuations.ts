@@ -1,5 +1,5 @@
 import { logSoftmax, tensor2d, tidy } from "@tensorflow/tfjs-core";
-import type { Gpt2Model } from "./create_gpt2.ts";
+import type { CausalLmLike } from "./causal_lm.ts";
 
 /** A prompt and the continuation whose probability is wanted. */
 export interface Continuation {
@@ -26,7 +26,8 @@ export interface ScoreContinuationsOptions {
  * Teacher-forced log-probabilities of continuations (answers, choices, held-out responses): one
  * forward pass per batch over prompt + continuation, right-padded, reading log p of each
  * continuation token at the position before it. Sequences longer than the context keep their
- * last tokens, so the continuation is always scored.
+ * last tokens, so the continuation is always scored. Any family: right padding keeps every row's
+ * positions at 0…T−1, so the training forward (`model.logits`) serves GPT-2 and Llama alike.
  *
  * @example
  * ```ts
@@ -34,7 +35,7 @@ export interface ScoreContinuationsOptions {
  * console.log(s?.logProb);
  * ```
  */
-export function scoreContinuations(model: Gpt2Model, items: readonly Continuation[], options: ScoreContinuationsOptions = {}): ContinuationScore[] {
+export function scoreContinuations(model: CausalLmLike, items: readonly Continuation[], options: ScoreContinuationsOptions = {}): ContinuationScore[] {
   const batchSize = options.batchSize ?? 16;
   const { contextLength, vocabSize } = model.config;
   const out: ContinuationScore[] = [];

@@ -32,6 +32,16 @@ export function sortLettersPrompts(): PromptDraft[] {
   return WORDS.map((word) => point(`Sort the letters of ${word}.`, [...word].sort().join("")));
 }
 
+/** "Repeat the word cat." → "cat": copying, which even a two-layer model can learn for words it never saw in the task. */
+export function repeatWordPrompts(): PromptDraft[] {
+  return WORDS.map((word) => point(`Repeat the word ${word}.`, word));
+}
+
+/** "What is the first letter of cat?" → "c". */
+export function firstLetterPrompts(): PromptDraft[] {
+  return WORDS.map((word) => point(`What is the first letter of ${word}?`, word[0] as string));
+}
+
 /** "What day comes after Monday?", "… before …", "What day is two days after …?": 21 prompts. */
 export function nextWeekdayPrompts(): PromptDraft[] {
   const templates: Array<[(day: string) => string, number]> = [

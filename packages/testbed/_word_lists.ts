@@ -1,7 +1,7 @@
 // The testbed's vocabulary. Everything is short lowercase ASCII so that a byte-level tokenizer
 // and a tiny model can learn it in a minute on a CPU; nothing here is meant to test knowledge.
 
-/** Words for the reverse and sort tasks: 3–5 letters. */
+/** Words for the word tasks (reverse, sort, repeat, first letter): 3–5 letters. */
 export const WORDS: readonly string[] = [
   "arm", "bag", "bed", "box", "bus", "cap", "car", "cup", "dog", "egg",
   "fan", "fox", "gum", "hat", "ink", "jam", "jar", "key", "leg", "map",

@@ -16,6 +16,10 @@ function solve(prompt: string): string | undefined {
     const offset = { "comes after": 1, "comes before": -1, "is two days after": 2 }[m[1] as string] as number;
     return WEEKDAYS[(WEEKDAYS.indexOf(m[2] as string) + offset + 7) % 7];
   }
+  m = /^Repeat the word ([a-z]+)\.$/.exec(prompt);
+  if (m) return m[1];
+  m = /^What is the first letter of ([a-z]+)\?$/.exec(prompt);
+  if (m) return (m[1] as string).charAt(0);
   m = /^What letter comes (after|before) ([a-z])\?$/.exec(prompt);
   if (m) return String.fromCharCode((m[2] as string).charCodeAt(0) + (m[1] === "after" ? 1 : -1));
   return undefined;

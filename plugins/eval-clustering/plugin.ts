@@ -24,11 +24,11 @@ export type EvalClusteringOptions = z.output<typeof evalClusteringOptions>;
 
 /**
  * `@ual/eval-clustering` (spec §6.5): one forward pass per prompt (BOS + template + question, no
- * response), the final-LayerNorm features labelled by the next token, the `topK` most frequent
- * tokens, and per pair the silhouette of the pair's features projected to 2-D by PCA. Reports
- * `silhouette-all` (mean over every pair) and `silhouette-random` (a seeded random sample — not
- * the authors' UAL-favouring selection), and attaches the most frequent pair's PCA scatter in
- * `details.scatter` for the HTML report.
+ * response), the final norm's features (GPT-2's LayerNorm, Llama's RMSNorm) labelled by the next
+ * token, the `topK` most frequent tokens, and per pair the silhouette of the pair's features
+ * projected to 2-D by PCA. Reports `silhouette-all` (mean over every pair) and `silhouette-random`
+ * (a seeded random sample — not the authors' UAL-favouring selection), and attaches the most
+ * frequent pair's PCA scatter in `details.scatter` for the HTML report.
  *
  * @example
  * ```yaml

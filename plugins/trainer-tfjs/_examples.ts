@@ -1,5 +1,5 @@
 import type { CallOptions, Sample } from "@ual/core";
-import { renderChat, type Tokenizer } from "@ual/models";
+import { type ChatFormat, renderChat, type Tokenizer } from "@ual/models";
 
 /** One tokenized training sample. */
 export interface Example {
@@ -22,7 +22,7 @@ export interface ExampleSet {
 export async function readExamples(
   samples: AsyncIterable<Sample>,
   tokenizer: Tokenizer,
-  render: { template: string; maskPrompt: boolean; maxLength: number },
+  render: { template: string | ChatFormat; maskPrompt: boolean; maxLength: number },
   options: CallOptions,
 ): Promise<ExampleSet> {
   const examples: Example[] = [];

@@ -74,10 +74,6 @@ export async function setUpModel(args: {
       dispose: () => loaded.model.dispose(),
     };
   }
-  if (loaded.family !== "llama") {
-    loaded.model.dispose();
-    throw new Error(`${name}: lora adapts Llama-family models (q_proj, v_proj, …); ${init} is ${loaded.family}. Drop lora to fine-tune it fully.`);
-  }
   const model = loaded.model;
   let adapters: LoraAdapters;
   try {

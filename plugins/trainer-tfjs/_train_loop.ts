@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
-import type { Gpt2Config, LoraOptions, Tokenizer } from "@ual/models";
+import { type ChatFormat, chatFormatName, type Gpt2Config, type LoraOptions, type Tokenizer } from "@ual/models";
 import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt } from "@ual/nn";
 import { createBatchSchedule } from "./_batch_schedule.ts";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
@@ -26,6 +26,8 @@ export interface TrainSetup {
   config: Required<Gpt2Config>;
   seed: number;
   maxLength: number;
+  /** How samples become text: the `template` option resolved (a `{user}` template or the init model's chat_template). */
+  chatFormat: ChatFormat;
   /** A Hugging Face model folder to start from (the `init` option, resolved). */
   init?: string;
   /** LoRA adapters on the `init` model (the `lora` option). */
@@ -80,7 +82,11 @@ function hfConfig(setup: TrainSetup): JsonObject {
     ual: {
       trainer: setup.name,
       tokenizer: setup.tokenizerFile !== undefined ? "tokenizer.json" : "byte",
-      template: options.template,
+      template: chatFormatName(setup.chatFormat),
+      // the checkpoint then prompts as it was trained without its base folder's tokenizer_config.json
+      ...(setup.chatFormat.kind === "hf"
+        ? { chatTemplate: { chatTemplate: setup.chatFormat.chatTemplate, bosToken: setup.chatFormat.bosToken, eosToken: setup.chatFormat.eosToken } }
+        : {}),
       maskPrompt: options.maskPrompt,
       maxLength,
     },
@@ -98,7 +104,7 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
   const { options, logger, tokenizer, config, name } = setup;
   const { signal } = call;
 
-  const data = await readExamples(input.samples({ signal }), tokenizer, { template: options.template, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
+  const data = await readExamples(input.samples({ signal }), tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
   const { examples } = data;
   if (data.empty.length > 0) {
     const shown = data.empty.slice(0, 5).map((id) => `"${id}"`).join(", ");

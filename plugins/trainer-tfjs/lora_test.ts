@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLlama, loadAdaptedModel, saveHfModel } from "@ual/models";
+import * as tf from "@tensorflow/tfjs-core";
+import type { EventDraft } from "@ual/core";
+import { createGpt2, createLlama, loadAdaptedModel, loadHfModel, saveHfModel } from "@ual/models";
 import { selectBackend } from "@ual/nn";
-import { readSafetensorsHeader } from "@ual/safetensors";
+import { readSafetensors, readSafetensorsHeader } from "@ual/safetensors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { arithmetic, drain, losses, makeTrainer, runDir, samplesOf } from "./_test_helpers.ts";
 
@@ -54,5 +56,67 @@ describe("@ual/trainer-tfjs with init and lora", () => {
   it("train() refuses lora without an init model", async () => {
     const { trainer } = await makeTrainer({ backend: "cpu", lora: {}, maxSteps: 1 }, { runDir: runDir() });
     await expect(drain(trainer, input)).rejects.toThrow(/lora needs a pretrained model/);
+  });
+});
+
+describe("@ual/trainer-tfjs with a GPT-2 init and lora", () => {
+  let gpt2 = "";
+
+  beforeAll(async () => {
+    await selectBackend("wasm");
+    // a tiny pretrained-format GPT-2 over the byte tokenizer's 259 ids
+    gpt2 = join(runDir(), "tiny-gpt2");
+    const model = createGpt2({ vocabSize: 259, contextLength: 64, dModel: 32, layers: 2, heads: 2 }, { seed: 6 });
+    await saveHfModel({ family: "gpt2", model }, gpt2);
+    model.dispose();
+  });
+
+  it("train() with lora on GPT-2 trains only c_attn adapters, saved with PEFT names and fan_in_fan_out", async () => {
+    const dir = runDir();
+    const { trainer } = await makeTrainer({ backend: "wasm", init: gpt2, lora: { r: 4 }, maxSteps: 8, batchSize: 4, lr: 1e-2 }, { runDir: dir });
+    const counts: number[] = [];
+    const events: EventDraft[] = [];
+    for await (const event of trainer.train(input, { signal: new AbortController().signal }) as AsyncIterable<EventDraft>) {
+      events.push(event);
+      if (event.type === "train.step") counts.push(tf.memory().numTensors);
+    }
+    expect(losses(events)).toHaveLength(8);
+    expect(counts.slice(1).every((c) => c === counts[1])).toBe(true);
+    const step = join(dir, "checkpoints", "step-000008");
+    expect(readdirSync(step).sort()).toEqual(["adapter_config.json", "adapter_model.safetensors", "config.json", "optimizer.safetensors", "trainer_state.json"]);
+    const adapters = await readSafetensors(join(step, "adapter_model.safetensors"));
+    expect([...adapters.keys()].sort()).toEqual(
+      [0, 1].flatMap((i) => ["A", "B"].map((m) => `base_model.model.transformer.h.${i}.attn.c_attn.lora_${m}.weight`)).sort(),
+    );
+    expect(adapters.get("base_model.model.transformer.h.0.attn.c_attn.lora_B.weight")!.shape).toEqual([96, 4]);
+    // B starts at 0: nonzero now means the adapters were trained
+    expect(Math.max(...Array.from(adapters.get("base_model.model.transformer.h.1.attn.c_attn.lora_B.weight")!.data as Float32Array, Math.abs))).toBeGreaterThan(0);
+    // AdamW state (m and v) for the 4 adapter tensors only: the frozen base has none
+    expect(Object.keys((await readSafetensorsHeader(join(step, "optimizer.safetensors"))).tensors)).toHaveLength(8);
+    expect(JSON.parse(readFileSync(join(step, "adapter_config.json"), "utf8"))).toMatchObject({ r: 4, lora_alpha: 16, target_modules: ["c_attn"], fan_in_fan_out: true, base_model_name_or_path: gpt2 });
+    expect(JSON.parse(readFileSync(join(step, "config.json"), "utf8"))).toMatchObject({ architectures: ["GPT2LMHeadModel"] });
+    // merged onto the base, only the c_attn weights differ from the init folder's
+    const merged = await loadAdaptedModel(step);
+    const base = await loadHfModel(gpt2);
+    expect(merged.family).toBe("gpt2");
+    for (const [name, v] of merged.model.variables) {
+      const same = Array.from(v.dataSync()).every((x, i) => x === base.model.variables.get(name)!.dataSync()[i]);
+      expect(same, name).toBe(!name.endsWith("attn.c_attn.weight"));
+    }
+    merged.model.dispose();
+    base.model.dispose();
+  });
+
+  it("train() with lora on GPT-2 resumes from its adapters with the same losses", async () => {
+    // Also shows that the base stays as loaded: the resumed run reloads it from the init folder.
+    const options = { backend: "wasm", init: gpt2, lora: { targets: ["c_attn", "attn.c_proj", "mlp.c_proj"] }, maxSteps: 4, batchSize: 4, lr: 1e-2, checkpointEvery: 2 };
+    const whole = losses(await drain((await makeTrainer(options, { runDir: runDir() })).trainer, input));
+    const dir = runDir();
+    await drain((await makeTrainer(options, { runDir: dir })).trainer, input, (e) => e.type === "checkpoint" && e.step === 2);
+    const rest = losses(await drain((await makeTrainer(options, { runDir: dir })).trainer, input));
+    expect(rest).toHaveLength(2);
+    rest.forEach((loss, i) => expect(loss).toBeCloseTo(whole[i + 2]!, 5));
+    const config = JSON.parse(readFileSync(join(dir, "checkpoints", "step-000004", "adapter_config.json"), "utf8")) as { target_modules: string[] };
+    expect(config.target_modules).toEqual(["c_attn", "attn.c_proj", "mlp.c_proj"]);
   });
 });

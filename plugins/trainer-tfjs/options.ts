@@ -1,4 +1,5 @@
 import { z } from "@ual/core";
+import { GPT2_LORA_TARGETS, LORA_TARGETS } from "@ual/models";
 
 const positiveInt = z.number().int().positive();
 
@@ -38,8 +39,13 @@ export const trainerOptions = z.strictObject({
   model: model.default("tiny"),
   /** `byte` (default, built in) or the path of a Hugging Face tokenizer.json (relative to the manifest). */
   tokenizer: z.string().min(1).default("byte"),
-  /** `ual` (default, spec §5.4's double newline), `reference-single`, or a template with `{user}`. */
-  template: z.string().min(1).default("ual"),
+  /**
+   * How a dialogue becomes text. `auto` (default): the `init` model's own chat_template when its
+   * tokenizer_config.json has one (a chat model keeps its format), else `ual` (spec §5.4's double
+   * newline, as for base models and models built from scratch); `model`: the chat_template, or an
+   * error; `reference-single`; or a template with `{user}`.
+   */
+  template: z.string().min(1).default("auto"),
   /** true (default): no loss on prompt tokens. false: the reference's loss on every token. */
   maskPrompt: z.boolean().default(true),
   /** Tokens per sample after truncation; default the model's context length. */
@@ -81,8 +87,13 @@ export const trainerOptions = z.strictObject({
   gradClip: z.number().positive().nullable().default(1),
   /** `epoch-shuffle` (default: a seeded permutation per epoch) or `with-replacement` (the reference). */
   sampling: z.enum(["epoch-shuffle", "with-replacement"]).default("epoch-shuffle"),
-  /** Put samples of similar length in the same batch to cut padding (default true; epoch-shuffle only). */
-  groupByLength: z.boolean().default(true),
+  /**
+   * Put samples of similar length in the same batch to cut padding (epoch-shuffle only). Default
+   * false: where length goes with the kind of task (a mixed set), length-sorted batches each hold
+   * one kind, and the gradient swings from batch to batch; on the testbed this kept a tiny model
+   * from learning its copy tasks at all (held-out exact match 0.05 with it, 0.83 without, same steps).
+   */
+  groupByLength: z.boolean().default(false),
   /** Seeds the weights and the sampling; default the run's seed. */
   seed: z.number().int().optional(),
   /** Write a checkpoint every N optimizer steps (default 100) and always at the end. */
@@ -99,16 +110,18 @@ export const trainerOptions = z.strictObject({
    */
   init: z.string().min(1).optional(),
   /**
-   * LoRA on the `init` model (spec §5.2; Llama family): the base weights are frozen and only the
-   * adapters are trained and checkpointed, as PEFT's `adapter_model.safetensors` + `adapter_config.json`.
-   * Defaults r 8, alpha 16, dropout 0.1, targets q_proj and v_proj.
+   * LoRA on the `init` model (spec §5.2): the base weights are frozen and only the adapters are
+   * trained and checkpointed, as PEFT's `adapter_model.safetensors` + `adapter_config.json`.
+   * Defaults r 8, alpha 16, dropout 0.1; targets by the model's family, as PEFT's: q_proj and
+   * v_proj (Llama, Mistral, Qwen2), c_attn (GPT-2, whose q, k and v are one fused layer).
    */
   lora: z
     .strictObject({
       r: positiveInt.default(8),
       alpha: z.number().positive().default(16),
       dropout: z.number().min(0).lt(1).default(0.1),
-      targets: z.array(z.enum(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])).min(1).default(["q_proj", "v_proj"]),
+      /** Layer names of the `init` model's family (checked against it when the model is loaded). */
+      targets: z.array(z.enum([...LORA_TARGETS, ...GPT2_LORA_TARGETS])).min(1).optional(),
     })
     .optional(),
 });

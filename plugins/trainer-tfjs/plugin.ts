@@ -11,7 +11,8 @@ import {
   llamaParameterCount,
   loadTokenizer,
   resolveGpt2Config,
-  resolveChatTemplate,
+  readHfChatTemplate,
+  resolveChatFormat,
   type Tokenizer,
 } from "@ual/models";
 import { selectBackend } from "@ual/nn";
@@ -87,7 +88,8 @@ export const plugin = definePlugin({
     if (pretrained !== undefined && tokenizer.vocabSize > config.vocabSize) {
       throw new Error(`${NAME}: the tokenizer has ${tokenizer.vocabSize} ids but ${init} has only ${config.vocabSize} embedding rows`);
     }
-    resolveChatTemplate(options.template);
+    // The model's own chat_template (when `template` is model or auto) comes from the init folder.
+    const chatFormat = resolveChatFormat(options.template, init === undefined ? undefined : await readHfChatTemplate(init), init ?? "a model built from scratch");
     const maxLength = options.maxLength ?? config.contextLength;
     if (maxLength > config.contextLength) {
       throw new Error(`${NAME}: maxLength ${maxLength} exceeds the model's context length ${config.contextLength}`);
@@ -116,6 +118,7 @@ export const plugin = definePlugin({
             config,
             seed,
             maxLength,
+            chatFormat,
             ...(tokenizerFile ? { tokenizerFile } : {}),
             ...(init !== undefined ? { init } : {}),
             ...(options.lora !== undefined ? { lora: options.lora } : {}),
