@@ -1,19 +1,10 @@
 import { join } from "node:path";
 import { JUDGE_REASK_SUFFIX } from "@ual/llm";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BASELINE, createJudgeEvaluator, evaluateAll, fixturePairs, jsonl, judgePrompt, metric, predicted, QUESTIONS, RESPONSES, tallyOf } from "./_judge.ts";
-import { filesContaining, filesUnder, TEST_KEY } from "./_llm.ts";
-import { startLlmServer } from "./llm_server/llm_server.mjs";
+import { filesContaining, filesUnder, loopbackServerPerTest, TEST_KEY } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [1, 5] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = loopbackServerPerTest({ latencyMs: [1, 5] });
 
 const secrets = () => ({ anthropicApiKey: TEST_KEY, anthropicBaseURL: server.anthropicBaseURL });
 const options = { provider: "anthropic", model: "claude-haiku-4-5", prompts: QUESTIONS, responses: RESPONSES, baseline: BASELINE, retryBaseDelayMs: 5 };

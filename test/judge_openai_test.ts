@@ -1,21 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JUDGE_REASK_SUFFIX, renderTurns, type Verdict } from "@ual/llm";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BASELINE, createJudgeEvaluator, evaluateAll, fixturePairs, jsonl, judgePrompt, metric, predicted, QUESTIONS, RESPONSES, tallyOf } from "./_judge.ts";
 import { tempDir } from "./_cli.ts";
-import { filesContaining, filesUnder, TEST_KEY } from "./_llm.ts";
-import { judgedTexts, startLlmServer, type JudgedTexts } from "./llm_server/llm_server.mjs";
+import { filesContaining, filesUnder, loopbackServerPerTest, TEST_KEY } from "./_llm.ts";
+import { judgedTexts, type JudgedTexts } from "./llm_server/llm_server.mjs";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [1, 5] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = loopbackServerPerTest({ latencyMs: [1, 5] });
 
 const secrets = () => ({ openaiApiKey: TEST_KEY, openaiBaseURL: server.openaiBaseURL });
 // Small waits keep the suite fast; nothing below asserts a duration.

@@ -1,21 +1,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject } from "@ual/core";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { tempDir } from "./_cli.ts";
 import { BASELINE, fixturePairs, jsonl, predicted, QUESTIONS, RESPONSES, tallyOf } from "./_judge.ts";
-import { filesContaining, filesUnder, runUal, TEST_KEY } from "./_llm.ts";
-import { startLlmServer } from "./llm_server/llm_server.mjs";
+import { filesContaining, filesUnder, loopbackServerPerTest, runUal, TEST_KEY } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [0, 2] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = loopbackServerPerTest({ latencyMs: [0, 2] });
 
 /** A manifest that reads the MT-bench slice as its source and judges the two fixture answer files. */
 function manifest(dir: string, provider: "openai" | "anthropic", model: string): string {

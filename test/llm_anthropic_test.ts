@@ -1,31 +1,21 @@
-import { RUBRIC, renderPrompt, REASK_SUFFIX, ReplyCache } from "@ual/llm";
+import { REASK_SUFFIX } from "@ual/llm";
 import { plugin } from "@ual/uncertainty-anthropic";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { tempDir } from "./_cli.ts";
-import { chat, createEstimator, TEST_KEY, until } from "./_llm.ts";
-import { defaultScore, startLlmServer } from "./llm_server/llm_server.mjs";
+import { chat, createEstimator, expectedScore, killAfterBatchRecorded, loopbackServerPerTest, TEST_KEY } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
+const server = loopbackServerPerTest({ latencyMs: [1, 5] });
 const signal = new AbortController().signal;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [1, 5] });
-});
-afterEach(async () => {
-  await server.close();
-});
 
 const secrets = () => ({ apiKey: TEST_KEY, baseURL: server.anthropicBaseURL });
 const fast = { model: "claude-haiku-4-5", retryBaseDelayMs: 5 };
-const expected = (user: string, assistant?: string) => defaultScore(renderPrompt(RUBRIC, chat("x", user, assistant).turns));
 
 describe("@ual/uncertainty-anthropic against the loopback server", () => {
   test("rates through a forced record_score tool call; duplicates are asked once; concurrency is never exceeded", async () => {
     const estimator = await createEstimator(plugin, { ...fast, concurrency: 2 }, secrets());
     const samples = Array.from({ length: 12 }, (_, i) => chat(`s${i}`, `question ${i % 8}`, "an answer"));
     const results = await Promise.all(samples.map((s) => estimator.estimate(s, { signal })));
-    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expected(s.turns[0]?.content ?? "", "an answer")));
+    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expectedScore(s.turns[0]?.content ?? "", "an answer")));
     expect(server.completions).toHaveLength(8);
     expect(server.maxInFlight).toBeLessThanOrEqual(2);
     expect(results[0]).toMatchObject({ source: "anthropic:claude-haiku-4-5", cost: { usd: expect.any(Number) } });
@@ -47,7 +37,7 @@ describe("@ual/uncertainty-anthropic against the loopback server", () => {
     const estimator = await createEstimator(plugin, fast, secrets());
     const names = ["q-529", "q-429", "q-truncated"];
     const results = await Promise.all(names.map((n) => estimator.estimate(chat(n, n), { signal })));
-    expect(results.map((r) => r.score)).toEqual(names.map((n) => expected(n)));
+    expect(results.map((r) => r.score)).toEqual(names.map((n) => expectedScore(n)));
     expect(server.requests.filter((r) => r.prompt?.includes("q-529")).map((r) => r.status)).toEqual([529, 529, 200]);
     expect(server.requests.filter((r) => r.prompt?.includes("q-429")).map((r) => r.status)).toEqual([429, 200]);
     expect(server.completions).toHaveLength(3);
@@ -64,8 +54,8 @@ describe("@ual/uncertainty-anthropic against the loopback server", () => {
     const refusal = await estimator.estimate(chat("a", "q-refusal"), { signal });
     const range = await estimator.estimate(chat("b", "q-range"), { signal });
     const empty = await estimator.estimate(chat("c", "q-empty"), { signal });
-    expect(refusal.score).toBe(expected("q-refusal"));
-    expect(range.score).toBe(expected("q-range"));
+    expect(refusal.score).toBe(expectedScore("q-refusal"));
+    expect(range.score).toBe(expectedScore("q-range"));
     expect(empty).toMatchObject({ score: null, reason: "unreadable reply, asked twice: empty reply; then empty reply" });
     expect(server.requests.filter((r) => r.prompt?.includes("q-refusal")).map((r) => r.prompt?.endsWith(REASK_SUFFIX))).toEqual([false, true]);
     await estimator.close();
@@ -79,23 +69,15 @@ describe("@ual/uncertainty-anthropic against the loopback server", () => {
   });
 
   test("batch mode goes through Message Batches, and a restarted run resumes polling instead of submitting again", async () => {
-    server.configure({ holdBatches: true });
     const cacheDir = tempDir();
-    const first = new AbortController();
     const options = { ...fast, mode: "batch", batchWindowMs: 10, batchPollMs: 10 };
-    const a = await createEstimator(plugin, options, secrets(), { cacheDir, signal: first.signal });
     const samples = Array.from({ length: 6 }, (_, i) => chat(`s${i}`, `batch question ${i % 4}`));
-    const pending = samples.map((s) => a.estimate(s, { signal: first.signal }).catch((error: unknown) => error));
-    const cache = ReplyCache.open(`${cacheDir}/llm-cache.sqlite`);
-    await until(() => cache.batches().length === 1, "the batch to be recorded");
-    first.abort(new Error("killed"));
-    await Promise.all(pending);
-    await a.close();
+    const cache = await killAfterBatchRecorded(server, plugin, options, secrets(), cacheDir, samples);
 
     server.finishBatches();
     const b = await createEstimator(plugin, options, secrets(), { cacheDir });
     const results = await Promise.all(samples.map((s) => b.estimate(s, { signal })));
-    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expected(s.turns[0]?.content ?? "")));
+    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expectedScore(s.turns[0]?.content ?? "")));
     expect(server.batchIds).toHaveLength(1);
     expect(server.completions.filter((c) => c.via === "batch")).toHaveLength(4);
     expect(server.completions.filter((c) => c.via === "sync")).toHaveLength(0);

@@ -1,32 +1,22 @@
-import { RUBRIC, renderPrompt, REASK_SUFFIX, ReplyCache } from "@ual/llm";
+import { REASK_SUFFIX } from "@ual/llm";
 import { plugin } from "@ual/uncertainty-openai";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { tempDir } from "./_cli.ts";
-import { chat, createEstimator, TEST_KEY, until } from "./_llm.ts";
-import { defaultScore, startLlmServer } from "./llm_server/llm_server.mjs";
+import { chat, createEstimator, expectedScore, killAfterBatchRecorded, loopbackServerPerTest, TEST_KEY } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
+const server = loopbackServerPerTest({ latencyMs: [1, 5] });
 const signal = new AbortController().signal;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [1, 5] });
-});
-afterEach(async () => {
-  await server.close();
-});
 
 const secrets = () => ({ apiKey: TEST_KEY, baseURL: server.openaiBaseURL });
 // Small waits keep the suite fast; nothing below asserts a duration.
 const fast = { model: "gpt-4o-mini", retryBaseDelayMs: 5 };
-const expected = (user: string, assistant?: string) => defaultScore(renderPrompt(RUBRIC, chat("x", user, assistant).turns));
 
 describe("@ual/uncertainty-openai against the loopback server", () => {
   test("rates with the real SDK and a JSON-schema answer; duplicates are asked once; concurrency is never exceeded", async () => {
     const estimator = await createEstimator(plugin, { ...fast, concurrency: 3 }, secrets());
     const samples = Array.from({ length: 30 }, (_, i) => chat(`s${i}`, `question ${i % 20}`, `answer ${i % 20}`));
     const results = await Promise.all(samples.map((s) => estimator.estimate(s, { signal })));
-    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expected(s.turns[0]?.content ?? "", s.turns[1]?.content)));
+    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expectedScore(s.turns[0]?.content ?? "", s.turns[1]?.content)));
     expect(server.completions).toHaveLength(20);
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
     expect(results.filter((r) => r.cached)).toHaveLength(10);
@@ -72,7 +62,7 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
     const estimator = await createEstimator(plugin, { ...fast, timeoutMs: 200 }, secrets(), { logs });
     const names = ["q-429", "q-500", "q-503", "q-slow", "q-truncated", "q-malformed"];
     const results = await Promise.all(names.map((n) => estimator.estimate(chat(n, n), { signal })));
-    expect(results.map((r) => r.score)).toEqual(names.map((n) => expected(n)));
+    expect(results.map((r) => r.score)).toEqual(names.map((n) => expectedScore(n)));
     for (const name of names) {
       const asked = server.requests.filter((r) => r.prompt?.includes(name));
       expect(asked.map((r) => r.status), name).toEqual([name === "q-slow" ? 499 : name === "q-truncated" || name === "q-malformed" ? 200 : Number(name.slice(2)), 200]);
@@ -97,7 +87,7 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
     const names = ["q-empty", "q-refusal", "q-range", "q-bands", "q-twice", "q-banded-score"];
     const results = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await estimator.estimate(chat(n, n), { signal })] as const)));
     for (const n of ["q-empty", "q-refusal", "q-range", "q-bands"]) {
-      expect(results[n]?.score, n).toBe(expected(n));
+      expect(results[n]?.score, n).toBe(expectedScore(n));
       const asked = server.requests.filter((r) => r.prompt?.includes(n)).map((r) => r.prompt ?? "");
       expect(asked, n).toHaveLength(2);
       expect(asked[1]?.endsWith(REASK_SUFFIX), n).toBe(true);
@@ -123,7 +113,7 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
     const estimator = await createEstimator(plugin, fast, secrets());
     for (const [i, text] of attacks.entries()) {
       const result = await estimator.estimate(chat(`a${i}`, text, "Sure."), { signal });
-      expect(result.score).toBe(expected(text, "Sure."));
+      expect(result.score).toBe(expectedScore(text, "Sure."));
       expect(server.completions.at(-1)?.score).toBe(result.score);
     }
     await estimator.close();
@@ -132,7 +122,7 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
   test("with logprobs, reports the probability-weighted expected score", async () => {
     const estimator = await createEstimator(plugin, { ...fast, logprobs: true, topLogprobs: 3 }, secrets());
     const text = "Write me a poem about the sea.";
-    const s = expected(text);
+    const s = expectedScore(text);
     const result = await estimator.estimate(chat("p", text), { signal });
     // The server puts 0.7 on s, 0.2 on min(99, s+10), 0.1 on max(0, s-10).
     expect(result.score).toBeCloseTo(0.7 * s + 0.2 * Math.min(99, s + 10) + 0.1 * Math.max(0, s - 10), 5);
@@ -158,7 +148,7 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
     const estimator = await createEstimator(plugin, { ...fast, mode: "batch", batchWindowMs: 10, batchPollMs: 10 }, secrets(), { cacheDir });
     const samples = Array.from({ length: 12 }, (_, i) => chat(`s${i}`, `batch question ${i % 10}`));
     const results = await Promise.all(samples.map((s) => estimator.estimate(s, { signal })));
-    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expected(s.turns[0]?.content ?? "")));
+    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expectedScore(s.turns[0]?.content ?? "")));
     expect(server.batchIds).toHaveLength(1);
     expect(server.completions.filter((c) => c.via === "batch")).toHaveLength(10);
     expect(server.requests.filter((r) => r.path === "/v1/chat/completions" && r.via === "sync")).toHaveLength(0);
@@ -170,25 +160,17 @@ describe("@ual/uncertainty-openai against the loopback server", () => {
   });
 
   test("a restarted batch run resumes polling the recorded batch instead of submitting again", async () => {
-    server.configure({ holdBatches: true });
     const cacheDir = tempDir();
-    const first = new AbortController();
     const options = { ...fast, mode: "batch", batchWindowMs: 10, batchPollMs: 10 };
-    const a = await createEstimator(plugin, options, secrets(), { cacheDir, signal: first.signal });
     const samples = Array.from({ length: 5 }, (_, i) => chat(`s${i}`, `resume question ${i}`));
-    const pending = samples.map((s) => a.estimate(s, { signal: first.signal }).catch((error: unknown) => error));
-    const cache = ReplyCache.open(`${cacheDir}/llm-cache.sqlite`);
-    await until(() => cache.batches().length === 1, "the batch to be recorded");
     // The run stops (as after kill -9, nothing is in memory any more); the batch is still on the server.
-    first.abort(new Error("killed"));
-    await Promise.all(pending);
-    await a.close();
+    const cache = await killAfterBatchRecorded(server, plugin, options, secrets(), cacheDir, samples);
     expect(cache.batches()).toMatchObject([{ status: "submitted", items: 5 }]);
 
     server.finishBatches();
     const b = await createEstimator(plugin, options, secrets(), { cacheDir });
     const results = await Promise.all(samples.map((s) => b.estimate(s, { signal })));
-    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expected(s.turns[0]?.content ?? "")));
+    expect(results.map((r) => r.score)).toEqual(samples.map((s) => expectedScore(s.turns[0]?.content ?? "")));
     expect(server.batchIds).toHaveLength(1);
     expect(server.requests.filter((r) => r.method === "POST" && r.path === "/v1/batches")).toHaveLength(1);
     expect(cache.batches()[0]?.status).toBe("ended");

@@ -1,20 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadManifest, parseManifestText, resolveManifest, runPipeline, type JsonObject } from "@ual/core";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ROOT, tempDir } from "./_cli.ts";
-import { filesContaining, filesUnder, TEST_KEY } from "./_llm.ts";
-import { startLlmServer } from "./llm_server/llm_server.mjs";
+import { filesContaining, filesUnder, loopbackServerPerTest, TEST_KEY } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [0, 2] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = loopbackServerPerTest({ latencyMs: [0, 2] });
 
 const EXAMPLES = join(ROOT, "examples");
 const providers = [

@@ -1,20 +1,11 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ROOT, tempDir } from "./_cli.ts";
-import { runUal, TEST_KEY, until } from "./_llm.ts";
-import { startLlmServer } from "./llm_server/llm_server.mjs";
+import { loopbackServerPerTest, runUal, TEST_KEY, until } from "./_llm.ts";
 
-type Server = Awaited<ReturnType<typeof startLlmServer>>;
-let server: Server;
-
-beforeEach(async () => {
-  server = await startLlmServer({ apiKey: TEST_KEY, latencyMs: [2, 10] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = loopbackServerPerTest({ latencyMs: [2, 10] });
 
 function manifest(dir: string, uncertainty: string): string {
   const path = join(dir, "elicit.yaml");

@@ -1,49 +1,24 @@
 import { getMaxListeners, setMaxListeners } from "node:events";
-import type { JsonValue, Logger } from "@ual/core";
+import type { JsonValue } from "@ual/core";
 import { Budget } from "./budget.ts";
 import { classifyFailure } from "./classify_failure.ts";
 import { tokenCounterFor, type TokenCounter } from "./count_tokens.ts";
-import { callCost, priceFor, type Price, type PriceOverrides } from "./prices.ts";
+import { callCost, priceFor, type Price } from "./prices.ts";
+import type { ProviderDescription } from "./provider_description.ts";
 import type { RateCallOptions, RatingReply } from "./rating_provider.ts";
-import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
-import type { CachedReply, ReplyCache } from "./reply_cache.ts";
-import { retry, RetriesExhaustedError, type RetryOptions } from "./retry.ts";
+import { RateLimiter } from "./rate_limiter.ts";
+import type { CachedReply, CallMode } from "./reply_cache.ts";
+import type { RequestSettings } from "./request_settings.ts";
+import { retry, RetriesExhaustedError } from "./retry.ts";
 import { scrubSecrets } from "./scrub_secrets.ts";
 
 /** What the request path needs to know of an API: the rater's and the judge's providers both say it. */
-export interface PaidApi {
-  /** `openai`, `anthropic`: stored with every cache entry. */
-  readonly name: string;
-  /** For messages: `OpenAI`, `Anthropic`. */
-  readonly label: string;
-  readonly model: string;
-  /** Tokens every request adds to the prompt (framing, schema, tool definition). */
-  readonly requestOverheadTokens: number;
-  /** The most a reply may use (`max_tokens`): a call's worst case. */
-  readonly maxOutputTokens: number;
-}
+export type PaidApi = Pick<ProviderDescription, "name" | "label" | "model" | "requestOverheadTokens" | "maxOutputTokens">;
 
-/** Options of {@linkcode RequestPath}. */
-export interface RequestPathOptions {
-  api: PaidApi;
-  logger: Logger;
-  /** The environment variable the API key comes from, named when the key is refused. */
-  apiKeyEnv: string;
-  /** The plugin's name for the key's secret, for the same message (default `apiKey`). */
-  apiKeySecret?: string;
-  limits?: RateLimits;
-  /** Per-request timeout (default 60 000 ms). */
-  timeoutMs?: number;
-  retry?: Omit<RetryOptions, "decide" | "signal" | "onRetry">;
-  prices?: PriceOverrides;
-  maxCostUsd?: number;
-  /** Values never to store or show (the API key). */
-  secrets?: ReadonlyArray<string | undefined>;
-  /** After this many requests in a row gave up retrying, the run stops (default 5). */
-  maxConsecutiveFailures?: number;
-  cache?: ReplyCache;
-  /** How messages speak of a request left without an answer, and of what a rerun keeps. */
-  wording?: { noAnswer: string; kept: string };
+/** How messages speak of a request left without an answer, and of what a rerun keeps. */
+export interface RequestWording {
+  noAnswer: string;
+  kept: string;
 }
 
 /** Money and tokens paid for one answer. */
@@ -104,33 +79,33 @@ export class RequestPath {
   readonly timeoutMs: number;
   /** Paid calls that returned, money spent and re-asks made by this process. */
   readonly counts = { paidCalls: 0, costUsd: 0, reasks: 0 };
-  readonly #o: RequestPathOptions;
+  readonly #o: RequestSettings;
   readonly #secrets: ReadonlyArray<string | undefined>;
   readonly #maxConsecutiveFailures: number;
   readonly #needTokens: boolean;
-  readonly #wording: { noAnswer: string; kept: string };
+  readonly #wording: RequestWording;
   #counter: Promise<TokenCounter> | undefined;
   #fatal: Error | undefined;
   #consecutiveFailures = 0;
 
-  constructor(options: RequestPathOptions) {
-    const { api } = options;
-    this.#o = options;
+  /** `settings` may be a larger object (the elicitor's or the judge's options): only the fields of {@linkcode RequestSettings} are read. */
+  constructor(api: PaidApi, settings: RequestSettings, wording?: RequestWording) {
+    this.#o = settings;
     this.api = api;
     this.label = `${api.label} ${api.model}`;
-    this.price = priceFor(api.model, options.prices);
-    if (options.maxCostUsd !== undefined && !this.price) {
+    this.price = priceFor(api.model, settings.prices);
+    if (settings.maxCostUsd !== undefined && !this.price) {
       throw new Error(`maxCostUsd needs the price of "${api.model}", which is not in the price table; add it: prices: { "${api.model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }`);
     }
-    const limits = options.limits ?? {};
+    const limits = settings.limits ?? {};
     this.limiter = new RateLimiter(limits);
-    this.budget = new Budget(options.maxCostUsd);
-    this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.#secrets = options.secrets ?? [];
-    this.#maxConsecutiveFailures = options.maxConsecutiveFailures ?? 5;
-    this.#wording = options.wording ?? { noAnswer: "it gets no answer", kept: "answers already received" };
+    this.budget = new Budget(settings.maxCostUsd);
+    this.timeoutMs = settings.timeoutMs ?? 60_000;
+    this.#secrets = settings.secrets ?? [];
+    this.#maxConsecutiveFailures = settings.maxConsecutiveFailures ?? 5;
+    this.#wording = wording ?? { noAnswer: "it gets no answer", kept: "answers already received" };
     // Counting tokens is only needed for a token limit or a budget; the encoder loads once.
-    this.#needTokens = limits.tokensPerMinute !== undefined || options.maxCostUsd !== undefined;
+    this.#needTokens = limits.tokensPerMinute !== undefined || settings.maxCostUsd !== undefined;
   }
 
   /** The error that stopped the run (a refused key, an unknown model, the API down), if any. */
@@ -178,7 +153,8 @@ export class RequestPath {
 
   /** Turns a failure that outlived its retries (or was final) into no answer, or stops the run. */
   failed(error: unknown, signal: AbortSignal): Extract<CallOutcome, { kind: "none" }> {
-    const { api, logger, apiKeyEnv, apiKeySecret = "apiKey" } = this.#o;
+    const { api } = this;
+    const { logger, apiKeyEnv, apiKeySecret = "apiKey" } = this.#o;
     const last = error instanceof RetriesExhaustedError ? error.cause : error;
     const failure = classifyFailure(last, signal);
     const message = this.scrub(failure.message);
@@ -210,7 +186,8 @@ export class RequestPath {
 
   /** One paid call, with budget, rate limits, timeout and retries; `"budget"` when it would pass `maxCostUsd`. */
   async call(prompt: string, send: AskOptions["send"], signal: AbortSignal): Promise<CallOutcome | "budget"> {
-    const { api, logger } = this.#o;
+    const { api } = this;
+    const { logger } = this.#o;
     const tokens = await this.promptTokens(prompt);
     const reservation = this.budget.reserve(callCost({ inputTokens: tokens, outputTokens: api.maxOutputTokens }, this.price));
     if (!reservation) return "budget";
@@ -274,17 +251,7 @@ export class RequestPath {
       if (first.kind === "none") return { kind: "answer", score: null, reason: first.reason, spent, replies: [], unreadable: false };
       const { reply, costUsd } = first;
       add(spent, reply, costUsd);
-      entry = {
-        final: reply.score !== null,
-        score: reply.score,
-        ...(reply.reason !== undefined ? { reason: reply.reason } : {}),
-        replies: [reply.raw],
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        costUsd,
-        calls: 1,
-        mode: "sync",
-      };
+      entry = firstReplyEntry(reply, costUsd, "sync");
       // Stored before it is used, and before a re-ask: a crash from here on never pays for it again.
       this.store(key, options.promptVersion, entry);
       if (entry.final) return { kind: "answer", score: reply.score, spent, replies: entry.replies, unreadable: false };
@@ -312,6 +279,21 @@ export class RequestPath {
     });
     return { kind: "answer", score: reply.score, ...(reason !== undefined ? { reason } : {}), spent, replies, unreadable: reply.score === null };
   }
+}
+
+/** The cache entry of a first reply: final when it could be read, else waiting for its one re-ask. */
+export function firstReplyEntry(reply: RatingReply, costUsd: number, mode: CallMode): CacheEntry {
+  return {
+    final: reply.score !== null,
+    score: reply.score,
+    ...(reply.reason !== undefined ? { reason: reply.reason } : {}),
+    replies: [reply.raw],
+    inputTokens: reply.inputTokens,
+    outputTokens: reply.outputTokens,
+    costUsd,
+    calls: 1,
+    mode,
+  };
 }
 
 function add(spent: Spent, usage: { inputTokens: number; outputTokens: number }, usd: number): void {

@@ -1,47 +1,26 @@
-import type { Logger, OfflineEstimator, Sample, UncertaintyResult } from "@ual/core";
+import type { OfflineEstimator, Sample, UncertaintyResult } from "@ual/core";
 import { BatchRunner } from "./_batch_runner.ts";
-import { raiseListenerLimit, RequestPath, type Spent } from "./_request_path.ts";
+import { firstReplyEntry, raiseListenerLimit, RequestPath, type Spent } from "./_request_path.ts";
 import { BUDGET_EXHAUSTED } from "./budget.ts";
 import { cacheKey, type RatingSetup } from "./cache_key.ts";
 import { estimateCost, type CostEstimate } from "./estimate_cost.ts";
-import type { PriceOverrides } from "./prices.ts";
 import type { RateCallOptions, RatingProvider } from "./rating_provider.ts";
-import type { RateLimits } from "./rate_limiter.ts";
-import type { CachedReply, CallMode, ReplyCache } from "./reply_cache.ts";
+import type { CachedReply, CallMode } from "./reply_cache.ts";
 import { renderPrompt } from "./render_prompt.ts";
 import type { PromptTemplate } from "./prompt_template.ts";
 import type { ConversationFormat } from "./render_conversation.ts";
-import type { RetryOptions } from "./retry.ts";
+import type { RequestSettings } from "./request_settings.ts";
 import { REASK_SUFFIX } from "./rubric.ts";
 
-/** Options of {@linkcode createElicitor}. */
-export interface ElicitorOptions {
+/** Options of {@linkcode createElicitor}: what to ask and how, plus the {@linkcode RequestSettings} of its paid calls. */
+export interface ElicitorOptions extends RequestSettings {
   provider: RatingProvider;
   template: PromptTemplate;
   conversationFormat?: ConversationFormat;
   /** `sync` (default) or `batch` (needs `provider.batch`). */
   mode?: CallMode;
-  limits?: RateLimits;
-  /** Per-request timeout (default 60 000 ms). */
-  timeoutMs?: number;
-  /** Backoff settings; `decide` and `signal` are the elicitor's own. */
-  retry?: Omit<RetryOptions, "decide" | "signal" | "onRetry">;
-  prices?: PriceOverrides;
-  /** Stop making paid calls before this run's new spending would pass this (USD). */
-  maxCostUsd?: number;
-  /** The reply cache; without one, duplicates are still asked once per process. */
-  cache?: ReplyCache;
-  /** Batch mode settings (defaults: 10 000 requests, 2 s window, 30 s polls). */
+  /** Batch mode settings (defaults: 10 000 requests, 2 s window, 30 s polls); polling stops when `signal` aborts. */
   batch?: { size?: number; windowMs?: number; pollMs?: number };
-  logger: Logger;
-  /** Values never to store or show (the API key). */
-  secrets?: ReadonlyArray<string | undefined>;
-  /** The environment variable the API key comes from, named when the key is refused. */
-  apiKeyEnv: string;
-  /** The run's signal: batch polling stops when it aborts. */
-  signal?: AbortSignal;
-  /** After this many requests in a row gave up retrying, the API is taken to be down and the run stops (default 5). */
-  maxConsecutiveFailures?: number;
 }
 
 /** Tallies of an elicitor's work, for its closing log line and for tests. */
@@ -112,20 +91,7 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
     params: provider.params,
   };
   const source = `${provider.name}:${provider.model}`;
-  const path = new RequestPath({
-    api: provider,
-    logger,
-    apiKeyEnv: options.apiKeyEnv,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.prices ? { prices: options.prices } : {}),
-    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
-    ...(options.secrets ? { secrets: options.secrets } : {}),
-    ...(options.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: options.maxConsecutiveFailures } : {}),
-    ...(cache ? { cache } : {}),
-    wording: { noAnswer: "the sample gets a null score", kept: "ratings already made" },
-  });
+  const path = new RequestPath(provider, options, { noAnswer: "the sample gets a null score", kept: "ratings already made" });
   const { label } = path;
   if (mode === "batch" && !provider.batch) throw new Error(`${provider.label} has no batch API in this plugin; use mode: sync`);
   const limits = options.limits ?? {};
@@ -183,17 +149,7 @@ export function createElicitor(options: ElicitorOptions): Elicitor {
         store: (key, reply, costUsd) => {
           path.counts.paidCalls++;
           path.counts.costUsd += costUsd;
-          path.store(key, setup.template.version, {
-            final: reply.score !== null,
-            score: reply.score,
-            ...(reply.reason !== undefined ? { reason: reply.reason } : {}),
-            replies: [reply.raw],
-            inputTokens: reply.inputTokens,
-            outputTokens: reply.outputTokens,
-            costUsd,
-            calls: 1,
-            mode: "batch",
-          });
+          path.store(key, setup.template.version, firstReplyEntry(reply, costUsd, "batch"));
         },
         submitted: (batchId, keys) => {
           cache?.recordBatch({ id: batchId, provider: provider.name, model: provider.model, keys });

@@ -1,7 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createLogger, type Sample } from "@ual/core";
+import type { Sample } from "@ual/core";
 import { describe, expect, it } from "vitest";
 import { cacheKey } from "./cache_key.ts";
 import { createElicitor, type ElicitorOptions } from "./create_elicitor.ts";
@@ -10,6 +7,7 @@ import { promptTemplateFromText } from "./prompt_template.ts";
 import type { BatchApi, BatchRequest, RatingProvider, RatingReply } from "./rating_provider.ts";
 import { ReplyCache } from "./reply_cache.ts";
 import { REASK_SUFFIX } from "./rubric.ts";
+import { FAKE_PROVIDER, fakeRequestSettings, newTestCache as newCache } from "./_test_fakes.ts";
 
 const template = promptTemplateFromText("Rate: {conversation}", "test");
 const signal = new AbortController().signal;
@@ -30,13 +28,7 @@ interface Fake extends RatingProvider {
 function fakeProvider(answer: (prompt: string, call: number) => RatingReply | Promise<RatingReply> = (p) => reply(p), batch?: BatchApi): Fake {
   let inFlight = 0;
   const fake: Fake = {
-    name: "fake",
-    label: "Fake",
-    model: "fake-1",
-    params: { temperature: 0 },
-    requestOverheadTokens: 0,
-    expectedOutputTokens: 10,
-    maxOutputTokens: 10,
+    ...FAKE_PROVIDER,
     prompts: [],
     maxInFlight: 0,
     async rate(prompt) {
@@ -55,17 +47,12 @@ function fakeProvider(answer: (prompt: string, call: number) => RatingReply | Pr
   return fake;
 }
 
-const newCache = () => ReplyCache.open(join(mkdtempSync(join(tmpdir(), "ual-elicit-")), "cache.sqlite"));
-
 function elicitor(provider: RatingProvider, extra: Partial<ElicitorOptions> = {}, logs: string[] = []) {
   return createElicitor({
     provider,
     template,
     conversationFormat: "plain",
-    logger: createLogger((level, message) => logs.push(`${level}: ${message}`)),
-    apiKeyEnv: "FAKE_API_KEY",
-    prices: { "fake-1": { input: 1, output: 10 } },
-    retry: { sleep: async () => {}, maxAttempts: 3 },
+    ...fakeRequestSettings(logs),
     ...extra,
   });
 }

@@ -1,4 +1,4 @@
-import type { Cost, Logger } from "@ual/core";
+import type { Cost } from "@ual/core";
 import { judgeReply, rationaleOf, verdictOfScore } from "./_judge_reply.ts";
 import { raiseListenerLimit, RequestPath, type Spent } from "./_request_path.ts";
 import { BUDGET_EXHAUSTED } from "./budget.ts";
@@ -8,39 +8,15 @@ import type { AnswerOrder, JudgePair } from "./judge_pair.ts";
 import { JUDGE_PROMPT, JUDGE_REASK_SUFFIX } from "./judge_prompt.ts";
 import type { JudgeProvider } from "./judge_provider.ts";
 import type { JudgeTemplate } from "./judge_template.ts";
-import type { PriceOverrides } from "./prices.ts";
-import type { RateLimits } from "./rate_limiter.ts";
-import type { ReplyCache } from "./reply_cache.ts";
 import { renderJudgePrompt } from "./render_judge_prompt.ts";
-import type { RetryOptions } from "./retry.ts";
+import type { RequestSettings } from "./request_settings.ts";
 import type { Verdict } from "./verdict_schema.ts";
 
-/** Options of {@linkcode createJudge}. */
-export interface JudgeOptions {
+/** Options of {@linkcode createJudge}: the provider and prompt, plus the {@linkcode RequestSettings} of its paid calls. */
+export interface JudgeOptions extends RequestSettings {
   provider: JudgeProvider;
   /** The judge prompt (default {@linkcode JUDGE_PROMPT}). */
   template?: JudgeTemplate;
-  limits?: RateLimits;
-  /** Per-request timeout (default 60 000 ms). */
-  timeoutMs?: number;
-  /** Backoff settings; `decide` and `signal` are the judge's own. */
-  retry?: Omit<RetryOptions, "decide" | "signal" | "onRetry">;
-  prices?: PriceOverrides;
-  /** Stop making paid calls before this run's new spending would pass this (USD). */
-  maxCostUsd?: number;
-  /** The reply cache; without one, identical judgments are still asked once per process. */
-  cache?: ReplyCache;
-  logger: Logger;
-  /** Values never to store or show (the API key). */
-  secrets?: ReadonlyArray<string | undefined>;
-  /** The environment variable the API key comes from, named when the key is refused. */
-  apiKeyEnv: string;
-  /** The plugin's name for the key's secret, for the same message (default `apiKey`). */
-  apiKeySecret?: string;
-  /** The run's signal. */
-  signal?: AbortSignal;
-  /** After this many requests in a row gave up retrying, the API is taken to be down and the run stops (default 5). */
-  maxConsecutiveFailures?: number;
 }
 
 /** Why a judgment has no verdict: the reply could not be read (twice), the request failed, or the budget ran out. */
@@ -139,21 +115,7 @@ export function createJudge(options: JudgeOptions): Judge {
   const { provider, logger, cache } = options;
   const setup: JudgeSetup = { provider: provider.name, model: provider.model, template: options.template ?? JUDGE_PROMPT, params: provider.params };
   const source = `${provider.name}:${provider.model}`;
-  const path = new RequestPath({
-    api: provider,
-    logger,
-    apiKeyEnv: options.apiKeyEnv,
-    ...(options.apiKeySecret !== undefined ? { apiKeySecret: options.apiKeySecret } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.prices ? { prices: options.prices } : {}),
-    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
-    ...(options.secrets ? { secrets: options.secrets } : {}),
-    ...(options.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: options.maxConsecutiveFailures } : {}),
-    ...(cache ? { cache } : {}),
-    wording: { noAnswer: "that judgment is left out", kept: "judgments already made" },
-  });
+  const path = new RequestPath(provider, options, { noAnswer: "that judgment is left out", kept: "judgments already made" });
   if (options.signal) raiseListenerLimit(options.signal);
   const asking = {
     send: async (prompt: string, callOptions: { signal: AbortSignal; timeoutMs: number }) => judgeReply(await provider.judge(prompt, callOptions)),

@@ -1,7 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createLogger } from "@ual/core";
 import { describe, expect, it } from "vitest";
 import { createJudge, type JudgeOptions } from "./create_judge.ts";
 import { judgeCacheKey } from "./judge_cache_key.ts";
@@ -10,6 +6,7 @@ import { JUDGE_REASK_SUFFIX } from "./judge_prompt.ts";
 import type { JudgeAnswer, JudgeProvider } from "./judge_provider.ts";
 import { judgeTemplateFromText } from "./judge_template.ts";
 import { ReplyCache } from "./reply_cache.ts";
+import { FAKE_PROVIDER, fakeRequestSettings, newTestCache as newCache } from "./_test_fakes.ts";
 
 // The prompt is "1st=<answer> 2nd=<answer>"; by default the fake judge prefers the longer answer.
 const template = judgeTemplateFromText("Q={question} 1st={answer_a} 2nd={answer_b}", "test");
@@ -28,13 +25,7 @@ interface Fake extends JudgeProvider {
 
 function fakeProvider(answer: (prompt: string, call: number) => string | JudgeAnswer = longer): Fake {
   const fake: Fake = {
-    name: "fake",
-    label: "Fake",
-    model: "fake-1",
-    params: { temperature: 0 },
-    requestOverheadTokens: 0,
-    expectedOutputTokens: 10,
-    maxOutputTokens: 10,
+    ...FAKE_PROVIDER,
     prompts: [],
     async judge(prompt) {
       fake.prompts.push(prompt);
@@ -46,16 +37,11 @@ function fakeProvider(answer: (prompt: string, call: number) => string | JudgeAn
   return fake;
 }
 
-const newCache = () => ReplyCache.open(join(mkdtempSync(join(tmpdir(), "ual-judge-")), "cache.sqlite"));
-
 function judge(provider: JudgeProvider, extra: Partial<JudgeOptions> = {}, logs: string[] = []) {
   return createJudge({
     provider,
     template,
-    logger: createLogger((level, message) => logs.push(`${level}: ${message}`)),
-    apiKeyEnv: "FAKE_API_KEY",
-    prices: { "fake-1": { input: 1, output: 10 } },
-    retry: { sleep: async () => {}, maxAttempts: 3 },
+    ...fakeRequestSettings(logs),
     ...extra,
   });
 }

@@ -1,4 +1,4 @@
-import type { JsonObject } from "@ual/core";
+import type { ProviderDescription } from "./provider_description.ts";
 import type { RateCallOptions } from "./rating_provider.ts";
 
 /** One answer of a judge, as the API gave it (not yet read as a verdict). */
@@ -20,20 +20,7 @@ export interface JudgeAnswer {
  * answer's text. Reading the verdict, the prompt, cache, limits, retries, cost and budget are
  * {@linkcode createJudge}'s.
  */
-export interface JudgeProvider {
-  /** `openai`, `anthropic`: part of the cache key and of every judgment's `source`. */
-  readonly name: string;
-  /** For messages: `OpenAI`, `Anthropic`. */
-  readonly label: string;
-  readonly model: string;
-  /** The request parameters that shape the answer (part of the cache key). */
-  readonly params: JsonObject;
-  /** Tokens every request adds to the prompt (message framing, response schema, tool definition). */
-  readonly requestOverheadTokens: number;
-  /** Tokens a well-formed answer takes, for cost estimates. */
-  readonly expectedOutputTokens: number;
-  /** The most a reply may use (`max_tokens`). */
-  readonly maxOutputTokens: number;
+export interface JudgeProvider extends ProviderDescription {
   /** One call. Throws the SDK's errors; {@linkcode classifyFailure} sorts them. */
   judge(prompt: string, options: RateCallOptions): Promise<JudgeAnswer>;
 }

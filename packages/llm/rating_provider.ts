@@ -1,4 +1,5 @@
-import type { JsonObject, JsonValue } from "@ual/core";
+import type { JsonValue } from "@ual/core";
+import type { ProviderDescription } from "./provider_description.ts";
 
 /** One answer of a rater, read. */
 export interface RatingReply {
@@ -48,20 +49,7 @@ export interface BatchApi {
  * the answer, optionally how to batch. Everything else — prompts, cache, limits, retries, cost,
  * budget — is {@linkcode createElicitor}'s.
  */
-export interface RatingProvider {
-  /** `openai`, `anthropic`: part of the cache key and of each result's `source`. */
-  readonly name: string;
-  /** For messages: `OpenAI`, `Anthropic`. */
-  readonly label: string;
-  readonly model: string;
-  /** The request parameters that shape the answer (part of the cache key). */
-  readonly params: JsonObject;
-  /** Tokens every request adds to the prompt (message framing, response schema, tool definitions). */
-  readonly requestOverheadTokens: number;
-  /** Tokens a well-formed answer takes, for cost estimates. */
-  readonly expectedOutputTokens: number;
-  /** The most a reply may use (`max_tokens`). */
-  readonly maxOutputTokens: number;
+export interface RatingProvider extends ProviderDescription {
   /** One call. Throws the SDK's errors; {@linkcode classifyFailure} sorts them. */
   rate(prompt: string, options: RateCallOptions): Promise<RatingReply>;
   readonly batch?: BatchApi;

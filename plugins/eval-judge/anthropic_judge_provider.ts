@@ -1,12 +1,12 @@
-import type { JsonObject } from "@ual/core";
-import { VERDICT_SCHEMA, VERDICT_TOOL_NAME, type JudgeProvider } from "@ual/llm";
+import { anthropicClientOptions, anthropicMessagesParams, type ClaudeTool, forcedTool, userMessageRequest, VERDICT_SCHEMA, VERDICT_TOOL_NAME, type JudgeProvider } from "@ual/llm";
 import { Anthropic } from "@anthropic-ai/sdk";
 import { answerFromMessage } from "./answer_from_message.ts";
 import type { JudgeConnection } from "./judge_connection.ts";
+import { judgeRequest } from "./_judge_request.ts";
 import type { EvalJudgeOptions } from "./options.ts";
 
 /** The tool Claude is made to call; its input schema is the verdict's. */
-export const VERDICT_TOOL: JsonObject = {
+export const VERDICT_TOOL: ClaudeTool = {
   name: VERDICT_TOOL_NAME,
   description: "Record which of the two answers is better (A, B or tie) and why.",
   input_schema: VERDICT_SCHEMA,
@@ -29,24 +29,14 @@ const OVERHEAD = { structured: 480, text: 10 } as const;
  */
 export function createAnthropicJudgeProvider(options: EvalJudgeOptions, connection: JudgeConnection): JudgeProvider {
   let client: Anthropic | undefined;
-  // `authToken: null` keeps a stray ANTHROPIC_AUTH_TOKEN in the environment out of the requests.
-  const api = () => (client ??= new Anthropic({ apiKey: connection.apiKey ?? null, authToken: null, baseURL: connection.baseURL ?? null, maxRetries: 0 }));
-  const params: JsonObject = {
-    max_tokens: options.maxOutputTokens,
-    ...(options.temperature !== null ? { temperature: options.temperature } : {}),
-    ...(options.topP !== undefined ? { top_p: options.topP } : {}),
-    ...(options.answer === "structured" ? { tools: [VERDICT_TOOL], tool_choice: { type: "tool", name: VERDICT_TOOL_NAME } } : {}),
-  };
+  const api = () => (client ??= new Anthropic(anthropicClientOptions(connection)));
+  const params = anthropicMessagesParams(options, options.answer === "structured" ? forcedTool(VERDICT_TOOL) : {});
   return {
     name: "anthropic",
     label: "Anthropic",
-    model: options.model,
-    params,
-    requestOverheadTokens: OVERHEAD[options.answer],
-    expectedOutputTokens: 150,
-    maxOutputTokens: options.maxOutputTokens,
+    ...judgeRequest(options, params, OVERHEAD[options.answer]),
     async judge(prompt, { signal, timeoutMs }) {
-      const body = { model: options.model, messages: [{ role: "user" as const, content: prompt }], ...params } as unknown as Anthropic.MessageCreateParamsNonStreaming;
+      const body = userMessageRequest(options.model, prompt, params) as unknown as Anthropic.MessageCreateParamsNonStreaming;
       return answerFromMessage(await api().messages.create(body, { signal, timeout: timeoutMs }));
     },
   };

@@ -1,6 +1,4 @@
-/** How the judge reaches its API: the key and base URL come from the stage's secrets. */
-export interface JudgeConnection {
-  apiKey: string | undefined;
-  /** Unset: the provider's own endpoint. */
-  baseURL: string | undefined;
-}
+import type { ApiConnection } from "@ual/llm";
+
+/** How the judge reaches its API: the key and base URL come from the stage's secrets (base URL unset: the provider's own endpoint). */
+export type JudgeConnection = ApiConnection;

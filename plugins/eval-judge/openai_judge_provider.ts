@@ -1,8 +1,8 @@
-import type { JsonObject } from "@ual/core";
-import { VERDICT_SCHEMA, VERDICT_TOOL_NAME, type JudgeProvider } from "@ual/llm";
+import { jsonSchemaResponseFormat, openaiChatParams, openaiClientOptions, userMessageRequest, VERDICT_SCHEMA, VERDICT_TOOL_NAME, type JudgeProvider } from "@ual/llm";
 import { OpenAI } from "openai";
 import { answerFromCompletion } from "./answer_from_completion.ts";
 import type { JudgeConnection } from "./judge_connection.ts";
+import { judgeRequest } from "./_judge_request.ts";
 import type { EvalJudgeOptions } from "./options.ts";
 
 // Message framing (about 7 tokens) plus what the verdict schema adds to the prompt; an estimate.
@@ -21,24 +21,14 @@ const OVERHEAD = { structured: 80, text: 7 } as const;
  */
 export function createOpenAIJudgeProvider(options: EvalJudgeOptions, connection: JudgeConnection): JudgeProvider {
   let client: OpenAI | undefined;
-  const api = () => (client ??= new OpenAI({ apiKey: connection.apiKey, baseURL: connection.baseURL ?? null, maxRetries: 0 }));
-  const params: JsonObject = {
-    [options.maxTokensParam]: options.maxOutputTokens,
-    ...(options.temperature !== null ? { temperature: options.temperature } : {}),
-    ...(options.topP !== undefined ? { top_p: options.topP } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.answer === "structured" ? { response_format: { type: "json_schema", json_schema: { name: VERDICT_TOOL_NAME, strict: true, schema: VERDICT_SCHEMA } } } : {}),
-  };
+  const api = () => (client ??= new OpenAI(openaiClientOptions(connection)));
+  const params = openaiChatParams(options, options.answer === "structured" ? jsonSchemaResponseFormat(VERDICT_TOOL_NAME, VERDICT_SCHEMA) : {});
   return {
     name: "openai",
     label: "OpenAI",
-    model: options.model,
-    params,
-    requestOverheadTokens: OVERHEAD[options.answer],
-    expectedOutputTokens: 150,
-    maxOutputTokens: options.maxOutputTokens,
+    ...judgeRequest(options, params, OVERHEAD[options.answer]),
     async judge(prompt, { signal, timeoutMs }) {
-      const body = { model: options.model, messages: [{ role: "user" as const, content: prompt }], ...params } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+      const body = userMessageRequest(options.model, prompt, params) as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
       return answerFromCompletion(await api().chat.completions.create(body, { signal, timeout: timeoutMs }));
     },
   };

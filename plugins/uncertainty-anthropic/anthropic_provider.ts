@@ -1,18 +1,13 @@
-import type { JsonObject } from "@ual/core";
-import type { BatchApi, BatchResult, RatingProvider } from "@ual/llm";
+import { anthropicClientOptions, anthropicMessagesParams, type ApiConnection, type BatchApi, type BatchResult, type ClaudeTool, forcedTool, type RatingProvider, userMessageRequest } from "@ual/llm";
 import { Anthropic } from "@anthropic-ai/sdk";
 import type { UncertaintyAnthropicOptions } from "./options.ts";
 import { readMessage, SCORE_TOOL } from "./read_message.ts";
 
-/** How the plugin reaches the API: the key and base URL come from the stage's secrets. */
-export interface AnthropicConnection {
-  apiKey: string | undefined;
-  /** Unset: https://api.anthropic.com. */
-  baseURL: string | undefined;
-}
+/** How the plugin reaches the API (base URL unset: https://api.anthropic.com). */
+export type AnthropicConnection = ApiConnection;
 
 /** The tool Claude is made to call; its input schema is the answer's. */
-export const SCORE_TOOL_DEFINITION: JsonObject = {
+export const SCORE_TOOL_DEFINITION: ClaudeTool = {
   name: SCORE_TOOL,
   description: "Record the rating of the conversation: a whole number from 0 to 99.",
   input_schema: {
@@ -40,17 +35,11 @@ const TEXT_OVERHEAD = 10;
  */
 export function createAnthropicProvider(options: UncertaintyAnthropicOptions, connection: AnthropicConnection): RatingProvider {
   let client: Anthropic | undefined;
-  // Made on first use, so that `ual estimate` (which calls nothing) needs no key. `authToken: null`
-  // keeps a stray ANTHROPIC_AUTH_TOKEN in the environment out of the requests.
-  const api = () => (client ??= new Anthropic({ apiKey: connection.apiKey ?? null, authToken: null, baseURL: connection.baseURL ?? null, maxRetries: 0 }));
+  // Made on first use, so that `ual estimate` (which calls nothing) needs no key.
+  const api = () => (client ??= new Anthropic(anthropicClientOptions(connection)));
 
-  const params: JsonObject = {
-    max_tokens: options.maxOutputTokens,
-    ...(options.temperature !== null ? { temperature: options.temperature } : {}),
-    ...(options.topP !== undefined ? { top_p: options.topP } : {}),
-    ...(options.answer === "tool" ? { tools: [SCORE_TOOL_DEFINITION], tool_choice: { type: "tool", name: SCORE_TOOL } } : {}),
-  };
-  const body = (prompt: string) => ({ model: options.model, messages: [{ role: "user" as const, content: prompt }], ...params }) as unknown as Anthropic.MessageCreateParamsNonStreaming;
+  const params = anthropicMessagesParams(options, options.answer === "tool" ? forcedTool(SCORE_TOOL_DEFINITION) : {});
+  const body = (prompt: string) => userMessageRequest(options.model, prompt, params) as unknown as Anthropic.MessageCreateParamsNonStreaming;
 
   const batch: BatchApi = {
     async submit(requests, { signal }) {

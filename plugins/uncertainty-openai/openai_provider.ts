@@ -1,15 +1,11 @@
 import type { JsonObject } from "@ual/core";
-import type { BatchApi, BatchResult, RatingProvider } from "@ual/llm";
+import { type ApiConnection, type BatchApi, type BatchResult, jsonSchemaResponseFormat, openaiChatParams, openaiClientOptions, type RatingProvider, userMessageRequest } from "@ual/llm";
 import { OpenAI, toFile } from "openai";
 import type { UncertaintyOpenaiOptions } from "./options.ts";
 import { readCompletion } from "./read_completion.ts";
 
-/** How the plugin reaches the API: the key and base URL come from the stage's secrets. */
-export interface OpenAIConnection {
-  apiKey: string | undefined;
-  /** Unset: https://api.openai.com/v1. */
-  baseURL: string | undefined;
-}
+/** How the plugin reaches the API (base URL unset: https://api.openai.com/v1). */
+export type OpenAIConnection = ApiConnection;
 
 /** The JSON schema of a rating, for structured outputs. */
 export const SCORE_SCHEMA: JsonObject = {
@@ -37,21 +33,17 @@ const OVERHEAD = { json_schema: 60, json_object: 10, text: 7 } as const;
 export function createOpenAIProvider(options: UncertaintyOpenaiOptions, connection: OpenAIConnection): RatingProvider {
   let client: OpenAI | undefined;
   // Made on first use, so that `ual estimate` (which calls nothing) needs no key.
-  const api = () => (client ??= new OpenAI({ apiKey: connection.apiKey, baseURL: connection.baseURL ?? null, maxRetries: 0 }));
+  const api = () => (client ??= new OpenAI(openaiClientOptions(connection)));
 
-  const params: JsonObject = {
-    [options.maxTokensParam]: options.maxOutputTokens,
-    ...(options.temperature !== null ? { temperature: options.temperature } : {}),
-    ...(options.topP !== undefined ? { top_p: options.topP } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  const params = openaiChatParams(options, {
     ...(options.responseFormat === "json_schema"
-      ? { response_format: { type: "json_schema", json_schema: { name: "uncertainty_rating", strict: true, schema: SCORE_SCHEMA } } }
+      ? jsonSchemaResponseFormat("uncertainty_rating", SCORE_SCHEMA)
       : options.responseFormat === "json_object"
         ? { response_format: { type: "json_object" } }
         : {}),
     ...(options.logprobs ? { logprobs: true, top_logprobs: options.topLogprobs } : {}),
-  };
-  const body = (prompt: string) => ({ model: options.model, messages: [{ role: "user" as const, content: prompt }], ...params });
+  });
+  const body = (prompt: string) => userMessageRequest(options.model, prompt, params);
   const read = (completion: unknown) => readCompletion(completion, { logprobs: options.logprobs });
 
   const batch: BatchApi = {
