@@ -16,23 +16,8 @@ import {
   transpose,
 } from "@tensorflow/tfjs-core";
 import { gelu, layerNorm, matMulPlain } from "@ual/nn";
+import type { KvCache, StepOutput } from "./causal_lm.ts";
 import type { Gpt2Model } from "./create_gpt2.ts";
-
-/** Keys and values of every layer so far, [B, H, T, dh] each. */
-export interface KvCache {
-  keys: Tensor4D[];
-  values: Tensor4D[];
-}
-
-/** What one incremental forward step returns (all tensors are owned by the caller). */
-export interface StepOutput {
-  /** [B, tNew, V] logits. */
-  logits: Tensor3D;
-  /** [B, tNew, d] features after the final LayerNorm, i.e. what the LM head sees. */
-  hidden: Tensor3D;
-  /** The cache extended by the new tokens. */
-  cache: KvCache;
-}
 
 /**
  * The GPT-2 forward of {@linkcode createGpt2} over new tokens `ids` [B, tNew] at explicit
@@ -97,10 +82,4 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
   const final = layerNorm(h, w<Tensor1D>("transformer.ln_f.weight"), w<Tensor1D>("transformer.ln_f.bias"), lnEps);
   const logits = reshape(matMulPlain(final, transpose(wte) as Tensor2D), [batch, time, vocabSize]) as Tensor3D;
   return { logits, hidden: reshape(final, [batch, time, d]) as Tensor3D, cache: { keys, values } };
-}
-
-/** Frees a cache's tensors. */
-export function disposeKvCache(cache: KvCache | undefined): void {
-  if (cache === undefined) return;
-  for (const t of [...cache.keys, ...cache.values]) t.dispose();
 }

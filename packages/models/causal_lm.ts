@@ -20,6 +20,12 @@ export interface StepOutput {
   cache: KvCache;
 }
 
+/** Frees a cache's tensors (a no-op for `undefined`). */
+export function disposeKvCache(cache: KvCache | undefined): void {
+  if (cache === undefined) return;
+  for (const t of [...cache.keys, ...cache.values]) t.dispose();
+}
+
 /** The shape every family shares: what generation, scoring and features need to know. */
 export interface CausalLmConfig {
   /** Logit width. */

@@ -1,7 +1,6 @@
 import { keep, reshape, slice, type Tensor2D, tensor2d, tidy } from "@tensorflow/tfjs-core";
 import { createRng } from "@ual/nn";
-import { disposeKvCache } from "./_gpt2_step.ts";
-import { causalLm, type CausalLmLike, type KvCache } from "./causal_lm.ts";
+import { causalLm, type CausalLmLike, disposeKvCache, type KvCache } from "./causal_lm.ts";
 import { type SamplingOptions, sampleToken } from "./sample_token.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 

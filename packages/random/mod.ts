@@ -5,3 +5,4 @@
  * @module
  */
 export * from "./rng.ts";
+export * from "./fnv1a.ts";

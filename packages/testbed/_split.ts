@@ -1,3 +1,4 @@
+import { fnv1a } from "@ual/random";
 import type { Split } from "./testbed_prompt.ts";
 
 /** One prompt in five is held out. */
@@ -44,14 +45,4 @@ export function assignSplits(prompts: readonly SplitInput[]): Split[] {
     if (splits[index] === "train") holdOut(index, group);
   }
   return splits;
-}
-
-/** The 32-bit FNV-1a hash of a string's UTF-16 code units (the testbed is ASCII). */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { assignSplits, fnv1a } from "./_split.ts";
+import { assignSplits } from "./_split.ts";
 
 describe("assignSplits()", () => {
   test("assignSplits() holds out one in five, whatever the order of the input", () => {
@@ -18,11 +18,5 @@ describe("assignSplits()", () => {
     expect(splits.filter((s) => s === "heldout")).toHaveLength(8);
     // A group of one is never held out.
     expect(assignSplits([{ prompt: "only", group: "g" }])).toEqual(["train"]);
-  });
-
-  test("fnv1a() gives the published 32-bit FNV-1a values", () => {
-    expect(fnv1a("")).toBe(0x811c9dc5);
-    expect(fnv1a("a")).toBe(0xe40c292c);
-    expect(fnv1a("foobar")).toBe(0xbf9cf968);
   });
 });

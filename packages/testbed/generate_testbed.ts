@@ -1,6 +1,5 @@
 import type { Sample } from "@ual/core";
-import { createRng, type Rng } from "@ual/random";
-import { fnv1a } from "./_split.ts";
+import { createRng, fnv1a, type Rng } from "@ual/random";
 import { TASK_NAMES, TESTBED_MAX_ENTROPY, taskFamilies, type TaskFamily, type TaskName } from "./task_families.ts";
 import { checkKinds } from "./_check_kinds.ts";
 import type { Split, Subset, TestbedPrompt } from "./testbed_prompt.ts";

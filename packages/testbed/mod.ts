@@ -14,3 +14,4 @@ export * from "./answer_distribution.ts";
 export * from "./normalize_answer.ts";
 export * from "./is_valid_answer.ts";
 export * from "./generate_testbed.ts";
+export * from "./testbed_multiple_choice.ts";
