@@ -1,4 +1,4 @@
-import { logSoftmax, tensor2d, tidy } from "@tensorflow/tfjs-core";
+import { gather, logSoftmax, reshape, type Tensor2D, tensor1d, tensor2d, tidy } from "@tensorflow/tfjs-core";
 import type { CausalLmLike } from "./causal_lm.ts";
 
 /** A prompt and the continuation whose probability is wanted. */
@@ -51,15 +51,32 @@ export function scoreContinuations(model: CausalLmLike, items: readonly Continua
     const padded = chunk.map((c) => [...c.ids, ...new Array<number>(time - c.ids.length).fill(0)]);
     const mask = new Uint8Array(chunk.length * time);
     chunk.forEach((c, b) => mask.fill(1, b * time, b * time + c.ids.length));
-    const logProbs = tidy(() => logSoftmax(model.logits(tensor2d(padded, [chunk.length, time], "int32"), mask)));
-    const values = logProbs.dataSync();
-    logProbs.dispose();
+    // Only the rows that predict a continuation token, and only their target's log-probability,
+    // leave the backend: never read back (or log-softmax) the whole [B, T, V].
+    const rows: number[] = [];
+    const targets: number[] = [];
     chunk.forEach((c, b) => {
-      let sum = 0;
       // the token at position j is predicted by the logits at j - 1
-      for (let j = c.first; j < c.ids.length; j++) sum += values[(b * time + j - 1) * vocabSize + (c.ids[j] as number)] as number;
-      out.push({ logProb: sum, tokens: c.ids.length - c.first });
+      for (let j = c.first; j < c.ids.length; j++) {
+        rows.push(b * time + j - 1);
+        targets.push(c.ids[j] as number);
+      }
     });
+    const picked = tidy(() => {
+      const logits = reshape(model.logits(tensor2d(padded, [chunk.length, time], "int32"), mask), [chunk.length * time, vocabSize]);
+      const logProbs = logSoftmax(gather(logits, tensor1d(rows, "int32")) as Tensor2D);
+      // row i's target: flat index i·V + target[i]
+      const flat = tensor1d(targets.map((t, i) => i * vocabSize + t), "int32");
+      return gather(reshape(logProbs, [rows.length * vocabSize]), flat);
+    });
+    const values = picked.dataSync();
+    picked.dispose();
+    let k = 0;
+    for (const c of chunk) {
+      let sum = 0;
+      for (let j = c.first; j < c.ids.length; j++) sum += values[k++] as number;
+      out.push({ logProb: sum, tokens: c.ids.length - c.first });
+    }
   }
   return out;
 }
