@@ -1,11 +1,12 @@
-import { readFile } from "node:fs/promises";
 import { type Sample, z } from "@ual/core";
+import { dataFilesOf, dataFilesOption, heldOutSplitOption, RECORD_FORMATS, readSamples, rolesOption } from "@ual/formats";
 import { TASK_NAMES, testbedSamples } from "@ual/testbed";
 
 /**
  * The `data:` option every evaluator shares: where its held-out samples come from. Either
- * `{ testbed: { split, count, seed, mix, kinds } }` or `{ jsonl: path }` (one sample `{id, turns, metadata}`
- * per line, relative to the manifest).
+ * `{ testbed: { split, count, seed, mix, kinds } }`, or `{ jsonl: files, split?, format?, idField?, roles? }`:
+ * data files (relative to the manifest) in any shape `@ual/source-jsonl` reads, detected per
+ * record, optionally one part of a held-out split (`part` defaults to `heldout`).
  */
 export const evalDataOptions = z.union([
   z.strictObject({
@@ -20,36 +21,47 @@ export const evalDataOptions = z.union([
       kinds: z.array(z.enum(TASK_NAMES)).min(1).optional(),
     }),
   }),
-  z.strictObject({ jsonl: z.string().min(1) }),
+  z.strictObject({
+    /** One file, or a list of paths and `{ path, subset }` entries (the subset labels every sample of its file). */
+    jsonl: dataFilesOption,
+    /** Only one part of a held-out split by sample id; match the training source's `split` (same files, heldout, seed, idField). */
+    split: heldOutSplitOption("heldout").optional(),
+    /** The records' shape; default `auto`, detected per record. */
+    format: z.enum(RECORD_FORMATS).optional(),
+    /** The field holding the sample id (default `id`); records without it get `<file name>:<line>`. */
+    idField: z.string().min(1).optional(),
+    /** Extra role names, e.g. `{ teacher: assistant }`. */
+    roles: rolesOption.optional(),
+  }),
 ]);
 
 /** The `data:` option, defaults applied. */
 export type EvalData = z.output<typeof evalDataOptions>;
 
 /**
- * Reads an evaluator's held-out samples.
+ * Reads an evaluator's held-out samples. Data files are read by `readSamples` of `@ual/formats`
+ * (the JSONL source's reading), so an invalid record fails with `<file>:<line>: <reason>`.
  *
  * @example
  * ```ts
  * const samples = await readEvalSamples({ testbed: { split: "heldout", count: 100, seed: 0, mix: 0.5 } }, (p) => p);
+ * const math = await readEvalSamples(
+ *   { jsonl: [{ path: "gsm8k.jsonl", subset: "math" }], split: { heldout: 0.1, seed: 0, part: "heldout" } },
+ *   (p) => `/data/${p}`,
+ * );
  * ```
  */
 export async function readEvalSamples(data: EvalData, resolvePath: (path: string) => string): Promise<Sample[]> {
   if ("testbed" in data) return [...testbedSamples(data.testbed)];
-  const file = resolvePath(data.jsonl);
-  const lines = (await readFile(file, "utf8")).split("\n");
+  const files = dataFilesOf(data.jsonl, resolvePath);
   const samples: Sample[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let row: Sample;
-    try {
-      row = JSON.parse(line) as Sample;
-    } catch (error) {
-      throw new Error(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
-    }
-    if (!Array.isArray(row.turns)) throw new Error(`${file}:${i + 1}: a sample needs turns: [{role, content}, …]`);
-    samples.push({ ...row, id: row.id ?? `line-${i + 1}`, metadata: row.metadata ?? {} });
-  });
+  for await (const sample of readSamples(files, { format: data.format, idField: data.idField, roles: data.roles, split: data.split })) {
+    samples.push(sample);
+  }
+  if (samples.length === 0) {
+    const names = files.map((f) => f.displayPath ?? f.path).join(", ");
+    throw new Error(`${names}: no samples${data.split === undefined ? "" : ` in the ${data.split.part} part of the split (heldout ${data.split.heldout}, seed ${data.split.seed})`}`);
+  }
   return samples;
 }
 

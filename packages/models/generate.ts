@@ -59,7 +59,10 @@ export function generate(model: CausalLmLike, tokenizer: Tokenizer, prompts: rea
   if (promptLength >= contextLength) {
     throw new RangeError(`generate: a prompt of ${promptLength} tokens leaves no room in the context length ${contextLength}`);
   }
-  const steps = Math.min(maxNewTokens, contextLength - promptLength);
+  // Each row may grow to the context length on its own: its positions start at its first real
+  // token, so a long prompt in the batch does not cut short the answers of the short ones.
+  const budgets = prompts.map((p) => Math.min(maxNewTokens, contextLength - p.length));
+  const steps = Math.max(...budgets);
   const pads = prompts.map((p) => promptLength - p.length);
   // Left padding keeps every row's last prompt token in the same column, so one step appends one column.
   const rows = prompts.map((p, b) => [...new Array<number>(pads[b] as number).fill(tokenizer.pad), ...p]);
@@ -68,9 +71,10 @@ export function generate(model: CausalLmLike, tokenizer: Tokenizer, prompts: rea
     mask.fill(1, pads[b] as number);
     return mask;
   });
+  // A row that is done keeps riding along with padding; its positions are clamped, its outputs unused.
   const positionsOf = (from: number, to: number): Int32Array => {
     const out = new Int32Array(batch * (to - from));
-    for (let b = 0; b < batch; b++) for (let j = from; j < to; j++) out[b * (to - from) + j - from] = Math.max(0, j - (pads[b] as number));
+    for (let b = 0; b < batch; b++) for (let j = from; j < to; j++) out[b * (to - from) + j - from] = Math.min(contextLength - 1, Math.max(0, j - (pads[b] as number)));
     return out;
   };
   const results: Generation[] = prompts.map(() => ({ text: "", tokens: [], finishReason: "length" }));
@@ -118,7 +122,7 @@ export function generate(model: CausalLmLike, tokenizer: Tokenizer, prompts: rea
         if (hit.length > 0) {
           result.finishReason = "stop";
           done[b] = true;
-        }
+        } else if (step + 1 >= (budgets[b] as number)) done[b] = true; // maxNewTokens or the context: "length"
       }
     }
   } finally {

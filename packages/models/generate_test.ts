@@ -29,6 +29,25 @@ for (const backend of ["wasm", "cpu"] as const) {
       model.dispose();
     });
 
+    it("generate() lets each row of a batch run to the context on its own: a long prompt does not cut a short one's answer", () => {
+      for (const model of [createGpt2(config, { seed: 5 }), createLlama({ vocabSize: tokenizer.vocabSize, dModel: 32, ffnDim: 48, layers: 2, heads: 4, kvHeads: 2, contextLength: 96, initStd: 0.5 }, { seed: 5 })]) {
+        const short = chatPrompt("Hi", tokenizer);
+        const long = chatPrompt(`Read ${"x".repeat(54)}.`, tokenizer);
+        expect(96 - long.length).toBeLessThan(12);
+        for (const cache of [true, false]) {
+          const [shortAlone] = generate(model, tokenizer, [short], { maxNewTokens: 12, cache });
+          const [longAlone] = generate(model, tokenizer, [long], { maxNewTokens: 12, cache });
+          const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 12, cache });
+          expect(batched[1]).toEqual(shortAlone);
+          expect(batched[0]).toEqual(longAlone);
+          // the long row stops at the context; the short one was free to go on
+          if (longAlone!.finishReason === "length") expect(longAlone!.tokens.length).toBe(96 - long.length);
+          if (shortAlone!.finishReason === "length") expect(shortAlone!.tokens.length).toBe(12);
+        }
+        model.dispose();
+      }
+    });
+
     it("generate() continues a prompt the same alone and in a left-padded batch, and frees its tensors", () => {
       const model = createGpt2(config, { seed: 4 });
       const short = chatPrompt("Hi", tokenizer);

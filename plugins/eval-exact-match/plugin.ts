@@ -52,22 +52,39 @@ export const plugin = definePlugin({
         if (samples.length === 0) throw new Error(`@ual/eval-exact-match: no held-out sample is in subsets ${JSON.stringify(options.subsets)}`);
         const { model, tokenizer, template } = await loadTrainedModel(dir);
         try {
-          const outcomes: Array<{ subset: string; correct: boolean; prompt: string; answer: string; output: string }> = [];
-          for (let start = 0; start < samples.length; start += options.batchSize) {
-            const chunk = samples.slice(start, start + options.batchSize).map((s) => ({ sample: s, ...promptAndAnswer(s) }));
-            const outputs = generate(model, tokenizer, chunk.map((c) => chatPrompt(c.prompt, tokenizer, template)), { maxNewTokens: options.maxNewTokens, stop: options.stop, signal });
+          const { contextLength } = model.config;
+          // A prompt as long as the context keeps its end (the question's last words and the
+          // assistant header), leaving room for at least one token; it is counted, not an error.
+          const items = samples.map((s, order) => {
+            const { prompt, answer } = promptAndAnswer(s);
+            const whole = chatPrompt(prompt, tokenizer, template);
+            const cut = whole.length >= contextLength;
+            return { sample: s, prompt, answer, ids: cut ? whole.slice(-(contextLength - 1)) : whole, cut, order };
+          });
+          const promptsCut = items.filter((c) => c.cut).length;
+          // Batches of similar length: a left-padded batch can only generate as far as its longest
+          // prompt leaves room for, so a long prompt must not cut short the answers of short ones.
+          const byLength = [...items].sort((a, b) => a.ids.length - b.ids.length || a.order - b.order);
+          const outputs = new Array<string>(items.length);
+          for (let start = 0; start < byLength.length; start += options.batchSize) {
+            const chunk = byLength.slice(start, start + options.batchSize);
+            const generated = generate(model, tokenizer, chunk.map((c) => c.ids), { maxNewTokens: options.maxNewTokens, stop: options.stop, signal });
             chunk.forEach((c, i) => {
-              const output = outputs[i]?.text ?? "";
-              outcomes.push({ subset: subsetOf(c.sample), correct: isExactMatch(output, c.answer, { mode: options.match }), prompt: c.prompt, answer: c.answer, output });
+              outputs[c.order] = generated[i]?.text ?? "";
             });
           }
+          const outcomes = items.map((c) => {
+            const output = outputs[c.order] as string;
+            return { subset: subsetOf(c.sample), correct: isExactMatch(output, c.answer, { mode: options.match }), prompt: c.prompt, answer: c.answer, output, cut: c.cut };
+          });
+          if (promptsCut > 0) context.logger.warn(`${promptsCut} prompts were longer than the context (${contextLength} tokens) and keep only their last ${contextLength - 1} tokens`);
           const subsets = [...new Set(outcomes.map((o) => o.subset))].sort();
           for (const subset of subsets) {
             const mine = outcomes.filter((o) => o.subset === subset);
             const examples = mine.slice(0, 3).map(({ prompt, answer, output, correct }) => ({ prompt, answer, output, correct }));
-            yield { type: "eval", evaluator: "@ual/eval-exact-match", metric: "accuracy", ...accuracy(mine.map((o) => o.correct)), subset, details: { samples: mine.length, match: options.match, examples } };
+            yield { type: "eval", evaluator: "@ual/eval-exact-match", metric: "accuracy", ...accuracy(mine.map((o) => o.correct)), subset, details: { samples: mine.length, match: options.match, promptsCut: mine.filter((o) => o.cut).length, examples } };
           }
-          if (subsets.length > 1) yield { type: "eval", evaluator: "@ual/eval-exact-match", metric: "accuracy", ...accuracy(outcomes.map((o) => o.correct)), details: { samples: outcomes.length } };
+          if (subsets.length > 1) yield { type: "eval", evaluator: "@ual/eval-exact-match", metric: "accuracy", ...accuracy(outcomes.map((o) => o.correct)), details: { samples: outcomes.length, promptsCut } };
         } finally {
           model.dispose();
         }

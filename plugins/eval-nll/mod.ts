@@ -3,5 +3,6 @@
  *
  * @module
  */
+export * from "./fit_to_context.ts";
 export * from "./per_token_nll.ts";
 export * from "./plugin.ts";

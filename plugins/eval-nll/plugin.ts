@@ -2,6 +2,7 @@ import { definePlugin, type EventDraft, type Evaluator, z } from "@ual/core";
 import { evalDataOptions, promptAndAnswer, readEvalSamples, subsetOf } from "@ual/eval-data";
 import { chatPrompt, loadTrainedModel, scoreContinuations } from "@ual/models";
 import { selectBackend } from "@ual/nn";
+import { fitToContext } from "./fit_to_context.ts";
 import { type AnswerLogProb, perTokenNll } from "./per_token_nll.ts";
 
 /** The `with:` block of `@ual/eval-nll`. */
@@ -19,6 +20,11 @@ export type EvalNllOptions = z.output<typeof evalNllOptions>;
  * `@ual/eval-nll`: the trained model's NLL per token of each held-out reference answer (EOS
  * included, as in training), per `metadata.subset` and over all. Plain NLL, never the smoothed
  * loss, so that arms with different ε compare on the same scale.
+ *
+ * A dialogue longer than the model's context is scored as {@linkcode fitToContext} cuts it: the
+ * start of the prompt goes first; an answer longer than the context keeps its first tokens.
+ * Each event's details count them (`promptTruncated`, `answerTruncated`), so that a reader can
+ * tell how much of the number comes from cut dialogues.
  *
  * @example
  * ```yaml
@@ -43,20 +49,40 @@ export const plugin = definePlugin({
         const samples = await readEvalSamples(options.data, context.resolvePath);
         const { model, tokenizer, template } = await loadTrainedModel(dir);
         try {
+          const { contextLength } = model.config;
           const items = samples.map((s) => {
             const { prompt, answer } = promptAndAnswer(s);
-            return { prompt: chatPrompt(prompt, tokenizer, template), continuation: [...tokenizer.encode(answer), tokenizer.eos] };
+            return fitToContext({ prompt: chatPrompt(prompt, tokenizer, template), continuation: [...tokenizer.encode(answer), tokenizer.eos] }, contextLength);
           });
           const scores = scoreContinuations(model, items, { batchSize: options.batchSize, signal });
-          const bySubset = new Map<string, AnswerLogProb[]>();
+          const bySubset = new Map<string, number[]>();
           samples.forEach((s, i) => {
             const key = subsetOf(s);
-            bySubset.set(key, [...(bySubset.get(key) ?? []), scores[i] as AnswerLogProb]);
+            bySubset.set(key, [...(bySubset.get(key) ?? []), i]);
           });
-          for (const [subset, list] of [...bySubset].sort(([a], [b]) => a.localeCompare(b))) {
-            yield { type: "eval", evaluator: "@ual/eval-nll", metric: "nll", value: perTokenNll(list), subset, details: { samples: list.length } };
+          const event = (indices: readonly number[], subset?: string): EventDraft => {
+            const truncation = {
+              promptTruncated: indices.filter((i) => (items[i]?.promptCut ?? 0) > 0).length,
+              answerTruncated: indices.filter((i) => (items[i]?.continuationCut ?? 0) > 0).length,
+            };
+            const list = indices.map((i) => scores[i] as AnswerLogProb);
+            return {
+              type: "eval",
+              evaluator: "@ual/eval-nll",
+              metric: "nll",
+              value: perTokenNll(list),
+              ...(subset === undefined ? {} : { subset }),
+              details: { samples: list.length, ...truncation, contextLength },
+            };
+          };
+          for (const [subset, indices] of [...bySubset].sort(([a], [b]) => a.localeCompare(b))) yield event(indices, subset);
+          const all = samples.map((_, i) => i);
+          yield event(all);
+          const cut = samples.filter((_, i) => (items[i]?.continuationCut ?? 0) > 0).map((s) => s.id);
+          if (cut.length > 0) {
+            const shown = `${cut.slice(0, 5).join(", ")}${cut.length > 5 ? ", …" : ""}`;
+            context.logger.warn(`@ual/eval-nll: ${cut.length} of ${samples.length} reference answers are longer than the context of ${contextLength} tokens; only their first ${contextLength - 1} tokens were scored (${shown})`);
           }
-          yield { type: "eval", evaluator: "@ual/eval-nll", metric: "nll", value: perTokenNll(scores), details: { samples: scores.length } };
         } finally {
           model.dispose();
         }

@@ -53,6 +53,14 @@ describe("plugin", () => {
     expect(plugin.options.safeParse({ path: "d.jsonl", limit: 1.5 }).success).toBe(false);
     expect(plugin.options.safeParse({ path: "d.jsonl", format: "csv" }).success).toBe(false);
     expect(plugin.options.safeParse({ path: "d.jsonl", roles: { teacher: "bot" } }).success).toBe(false);
+    expect(plugin.options.safeParse({ path: [] }).success).toBe(false);
+    expect(plugin.options.safeParse({ path: ["a.jsonl", { path: "b.jsonl", subst: "x" }] }).success).toBe(false);
+    expect(plugin.options.safeParse({ path: "d.jsonl", split: { heldout: 1 } }).success).toBe(false);
+    expect(plugin.options.safeParse({ path: "d.jsonl", split: { heldout: 0.1, part: "test" } }).success).toBe(false);
+    expect(plugin.options.parse({ path: ["a.jsonl", { path: "b.jsonl", subset: "math" }], split: { heldout: 0.1 } })).toMatchObject({
+      path: ["a.jsonl", { path: "b.jsonl", subset: "math" }],
+      split: { heldout: 0.1, seed: 0, part: "train" },
+    });
     expect(plugin.options.parse({ path: "d.jsonl", format: "qa", roles: { teacher: "assistant" } })).toMatchObject({
       format: "qa",
       roles: { teacher: "assistant" },
@@ -140,5 +148,42 @@ describe("plugin", () => {
       roles: { student: "user", teacher: "assistant" },
     });
     expect(await ids(source)).toEqual(["k1", "k2"]);
+  });
+
+  it("plugin reads a list of files, labels subsets, and checks every file before the run", async () => {
+    await writeFile(join(dir, "data/list-a.jsonl"), [qa("a1"), qa("a2")].join("\n"));
+    await writeFile(join(dir, "data/list-b.json"), `[${qa("b1")}]`);
+    const source = await create({ path: ["data/list-a.jsonl", { path: "data/list-b.json", subset: "math" }] });
+    const samples: Sample[] = [];
+    for await (const sample of source.read({ signal: new AbortController().signal }) as AsyncIterable<Sample>) samples.push(sample);
+    expect(samples.map((s) => [s.id, s.location?.file, s.metadata.subset])).toEqual([
+      ["a1", "data/list-a.jsonl", undefined],
+      ["a2", "data/list-a.jsonl", undefined],
+      ["b1", "data/list-b.json", "math"],
+    ]);
+    expect(await source.count?.({ signal: new AbortController().signal })).toBe(3);
+    await expect(create({ path: ["data/list-a.jsonl", "data/none.jsonl"] })).rejects.toThrow(`source file "data/none.jsonl" not found`);
+  });
+
+  it("plugin fails naming both files and lines when two files share an id", async () => {
+    await writeFile(join(dir, "data/dup-a.jsonl"), [qa("a"), qa("same")].join("\n"));
+    await writeFile(join(dir, "data/dup-b.jsonl"), qa("same"));
+    const source = await create({ path: ["data/dup-a.jsonl", "data/dup-b.jsonl"] });
+    await expect(ids(source)).rejects.toThrow(/^data\/dup-b\.jsonl:1: duplicate id "same": data\/dup-a\.jsonl:2 has the same id/);
+  });
+
+  it("plugin reads one part of a held-out split, and counts that part", async () => {
+    const all = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    await writeFile(join(dir, "data/split.jsonl"), all.map(qa).join("\n"));
+    const signal = new AbortController().signal;
+    const train = await create({ path: "data/split.jsonl", split: { heldout: 0.25, seed: 1 } });
+    const heldout = await create({ path: "data/split.jsonl", split: { heldout: 0.25, seed: 1, part: "heldout" } });
+    const trainIds = await ids(train);
+    const heldOutIds = await ids(heldout);
+    expect(heldOutIds.length).toBeGreaterThan(0);
+    expect(trainIds.filter((id) => heldOutIds.includes(id))).toEqual([]);
+    expect([...trainIds, ...heldOutIds].sort()).toEqual([...all].sort());
+    expect(await train.count?.({ signal })).toBe(trainIds.length);
+    expect(train.stats?.()).toEqual({ read: trainIds.length, skipped: 0, otherPart: heldOutIds.length });
   });
 });

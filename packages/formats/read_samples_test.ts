@@ -10,7 +10,7 @@ import { readSamples, type ReadSamplesOptions, type ReadStats } from "./read_sam
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "ual-source-jsonl-"));
+  dir = await mkdtemp(join(tmpdir(), "ual-formats-"));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -452,3 +452,85 @@ describe.skipIf(!hasShared)(`readSamples() on the full real data sets (needs ${s
     expect((error as Error).message).toMatch(/^ref\.jsonl:1: expected .*; got keys \{question_id, answer_id, model_id, choices, tstamp\}$/);
   });
 });
+
+describe("readSamples() on several files", () => {
+  it("readSamples() reads files in order, each record's shape detected on its own, and labels subsets", async () => {
+    const chat = await file("many-chat.jsonl", [line({ id: "c1", messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }] })].join("\n"));
+    const math = await file("many-math.json", `[${line({ question: "1+1?", answer: "#### 2", subset: "arith" })},\n${line({ question: "2+2?", answer: "#### 4" })}]`);
+    const stats: ReadStats[] = [];
+    const samples = await collect2([{ path: chat, displayPath: "chat.jsonl" }, { path: math, displayPath: "math.json", subset: "math" }], { onComplete: (s) => stats.push(s) });
+    expect(samples.map((s) => [s.id, s.metadata.subset, s.location?.file, s.turns[0]?.content])).toEqual([
+      ["c1", undefined, "chat.jsonl", "hi"],
+      ["many-math.json#1", "math", "math.json", "1+1?"],
+      ["many-math.json#2", "math", "math.json", "2+2?"],
+    ]);
+    expect(stats).toEqual([{ read: 3, skipped: 0 }]);
+  });
+
+  it("readSamples() names both files and lines of an id used in two files", async () => {
+    const a = await file("ids-a.jsonl", [qa("x"), qa("shared")].join("\n"));
+    const b = await file("ids-b.jsonl", [qa("y"), "", qa("shared")].join("\n"));
+    const files = [{ path: a, displayPath: "data/a.jsonl" }, { path: b, displayPath: "data/b.jsonl" }];
+    const error = await failure(collect2(files));
+    expect(error).toBeInstanceOf(InvalidRecordError);
+    expect((error as Error).message).toBe('data/b.jsonl:3: duplicate id "shared": data/a.jsonl:2 has the same id (ids must be unique across all the files; give the records ids of their own)');
+    // Skipping keeps the first one.
+    expect((await collect2(files, { onInvalid: "skip" })).map((s) => s.id)).toEqual(["x", "shared", "y"]);
+  });
+
+  it("readSamples() applies limit across the files", async () => {
+    const a = await file("limit-a.jsonl", [qa("a1"), qa("a2")].join("\n"));
+    const b = await file("limit-b.jsonl", [qa("b1"), qa("b2")].join("\n"));
+    expect((await collect2([{ path: a }, { path: b }], { limit: 3 })).map((s) => s.id)).toEqual(["a1", "a2", "b1"]);
+  });
+});
+
+describe("readSamples() with a held-out split", () => {
+  const ids = Array.from({ length: 300 }, (_, i) => `task_${i}`);
+
+  it("readSamples() splits files into disjoint parts that together hold every sample, in file order", async () => {
+    const a = await file("split-a.jsonl", ids.slice(0, 200).map(qa).join("\n"));
+    // Records without ids: their fallback ids (`split-b.jsonl:<line>`) are split the same way.
+    const b = await file("split-b.jsonl", ids.slice(200).map((id) => line({ question: id, answer: "x" })).join("\n"));
+    const files = [{ path: a }, { path: b, subset: "b" }];
+    const stats: ReadStats[] = [];
+    const train = await collect2(files, { split: { heldout: 0.2, seed: 0, part: "train" }, onComplete: (s) => stats.push(s) });
+    const heldout = await collect2(files, { split: { heldout: 0.2, seed: 0, part: "heldout" } });
+    const all = await collect2(files);
+    const heldOutIds = new Set(heldout.map((s) => s.id));
+    expect(train.some((s) => heldOutIds.has(s.id))).toBe(false);
+    expect(train.length + heldout.length).toBe(300);
+    expect(heldout.length).toBeGreaterThan(30);
+    expect(heldout.length).toBeLessThan(90);
+    expect(heldout.some((s) => s.metadata.subset === "b")).toBe(true);
+    expect(stats).toEqual([{ read: train.length, skipped: 0, otherPart: heldout.length }]);
+    // Each part keeps the files' order, and is the same subsequence of all samples on every read.
+    const inOrder = all.filter((s) => heldOutIds.has(s.id)).map((s) => s.id);
+    expect(heldout.map((s) => s.id)).toEqual(inOrder);
+    expect((await collect2(files, { split: { heldout: 0.2, seed: 0, part: "heldout" } })).map((s) => s.id)).toEqual(inOrder);
+  });
+
+  it("readSamples() puts a sample in the same part whatever the other records and their order", async () => {
+    const full = await file("stable-full.jsonl", ids.map(qa).join("\n"));
+    const partial = await file("stable-partial.jsonl", ids.slice(100).reverse().map(qa).join("\n"));
+    const split = { heldout: 0.3, seed: 7, part: "heldout" as const };
+    const fromFull = new Set((await collect(full, { split })).map((s) => s.id));
+    const fromPartial = (await collect(partial, { split })).map((s) => s.id);
+    expect(new Set(fromPartial)).toEqual(new Set(ids.slice(100).filter((id) => fromFull.has(id))));
+    // Another seed, another split.
+    const reseeded = new Set((await collect(full, { split: { ...split, seed: 8 } })).map((s) => s.id));
+    expect(reseeded).not.toEqual(fromFull);
+  });
+
+  it("readSamples() applies limit to the chosen part only", async () => {
+    const path = await file("split-limit.jsonl", ids.map(qa).join("\n"));
+    const heldout = await collect(path, { split: { heldout: 0.5, part: "heldout" } });
+    expect(await collect(path, { split: { heldout: 0.5, part: "heldout" }, limit: 5 })).toEqual(heldout.slice(0, 5));
+  });
+});
+
+async function collect2(files: Parameters<typeof readSamples>[0], options?: ReadSamplesOptions): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for await (const sample of readSamples(files, options)) samples.push(sample);
+  return samples;
+}

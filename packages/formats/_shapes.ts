@@ -208,6 +208,33 @@ const mtBench: ShapeReader = {
   },
 };
 
+// UAL's own sample form, as UAL writes samples: the dialogue as `turns: [{role, content}]`, and
+// the fields of `metadata` become the sample's metadata (not a nested `metadata` field).
+const ual: ShapeReader = {
+  requires: ["turns"],
+  // A stored `location` is where the sample came from before; the file being read is where it is now.
+  consumes: ["turns", "metadata", "location"],
+  alternate: true,
+  read(record, roles) {
+    const items = nonEmptyArray(record, "turns");
+    if (!Array.isArray(items)) return items;
+    const turns: SourcedTurn[] = [];
+    for (const [i, item] of items.entries()) {
+      const at = `turns[${i}]`;
+      if (!isRecord(item)) return problem(`${at} must be an object {role, content}, got ${describeType(item)}`);
+      if (typeof item.role !== "string") return problem(`${at}.role must be a string, got ${describeType(item.role)}`);
+      const role = resolveRole(item.role, roles);
+      if (!role.ok) return problem(`${at}: ${role.reason}`);
+      if (typeof item.content !== "string") return problem(`${at}.content must be a string, got ${describeType(item.content)}`);
+      turns.push({ role: role.role, content: item.content, at });
+    }
+    const metadata = record.metadata;
+    if (metadata === undefined || metadata === null) return { ok: true, turns };
+    if (!isRecord(metadata)) return problem(`"metadata" must be an object, got ${describeType(metadata)}`);
+    return { ok: true, turns, metadata: { ...(metadata as JsonObject) } };
+  },
+};
+
 const qa: ShapeReader = {
   requires: ["question", "answer"],
   consumes: ["question", "answer"],
@@ -235,6 +262,7 @@ export const SHAPES: Readonly<Record<RecordShape, ShapeReader>> = {
   alpaca,
   "self-instruct": selfInstruct,
   "mt-bench": mtBench,
+  ual,
   qa,
 };
 
@@ -255,7 +283,8 @@ export function detectShape(record: Record<string, unknown>): RecordShape | unde
   if (has("messages")) return "openai";
   if (has("instruction") && has("instances")) return "self-instruct";
   if (has("instruction") && has("output")) return "alpaca";
-  if (has("turns")) return "mt-bench";
+  // MT-bench's turns are the user's strings; UAL's own are {role, content} objects.
+  if (has("turns")) return Array.isArray(record.turns) && isRecord(record.turns[0]) ? "ual" : "mt-bench";
   if (has("question") && has("answer")) return "qa";
   return undefined;
 }

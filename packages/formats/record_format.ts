@@ -1,5 +1,5 @@
 /**
- * The record shapes the JSONL source understands, plus `"auto"` (detect the shape per record).
+ * The record shapes UAL reads from data files, plus `"auto"` (detect the shape per record).
  *
  * | format          | record                                                        |
  * |-----------------|---------------------------------------------------------------|
@@ -9,6 +9,7 @@
  * | `alpaca`        | `{instruction, input?, output}`                               |
  * | `self-instruct` | `{instruction, instances: [{input, output}]}` (seed tasks)    |
  * | `mt-bench`      | `{question_id, category, turns: string[]}` (questions only)   |
+ * | `ual`           | `{id, turns: [{role, content}], metadata?}` (UAL's own form)  |
  * | `qa`            | `{question, answer}` (GSM8K and many QA sets)                 |
  */
 export const RECORD_FORMATS = [
@@ -19,6 +20,7 @@ export const RECORD_FORMATS = [
   "alpaca",
   "self-instruct",
   "mt-bench",
+  "ual",
   "qa",
 ] as const;
 

@@ -155,6 +155,23 @@ describe("normalizeRecord() shapes", () => {
     });
   });
 
+  it("normalizeRecord() reads UAL's own samples, unnesting their metadata", () => {
+    const sample = {
+      id: "s1",
+      turns: [{ role: "user", content: "2+2?" }, { role: "assistant", content: "4" }],
+      metadata: { subset: "math", level: 1 },
+      location: { file: "old.jsonl", line: 3 },
+    };
+    const result = ok(normalizeRecord(sample, { location: { file: "new.jsonl", line: 9 } }));
+    expect(result.format).toBe("ual");
+    expect(result.sample).toEqual({ ...sample, metadata: { subset: "math", level: 1 }, location: { file: "new.jsonl", line: 9 } });
+    // MT-bench's string turns are still MT-bench.
+    expect(ok(normalizeRecord({ id: 1, turns: ["a", "b"] })).format).toBe("mt-bench");
+    expect(reason(normalizeRecord({ id: "s2", turns: [{ role: "user", content: 7 }] }))).toBe("turns[0].content must be a string, got number");
+    expect(reason(normalizeRecord({ id: "s3", turns: [{ role: "user", content: "q" }], metadata: [] }))).toBe('"metadata" must be an object, got array');
+    expect(reason(normalizeRecord({ id: "s4", turns: [{ role: "user", content: "q" }, { role: "user", content: "q" }] }))).toMatch(/both user turns/);
+  });
+
   it("normalizeRecord() reads question + answer (GSM8K) as one exchange", () => {
     const result = ok(normalizeRecord({ question: "2+2?", answer: "2+2=<<2+2=4>>4\n#### 4" }, { fallbackId: "test.jsonl:1" }));
     expect(result.format).toBe("qa");

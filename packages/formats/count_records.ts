@@ -8,7 +8,12 @@ const NEWLINE = 10;
 /**
  * Counts a file's records without parsing them: the non-blank lines of a JSONL file, the
  * elements of a JSON array. For progress bars only — invalid records are counted too, so with
- * `onInvalid: "skip"` it is an upper bound.
+ * `onInvalid: "skip"` it is an upper bound. Throws when a JSON array is broken.
+ *
+ * @example
+ * ```ts
+ * const total = await countRecords("data/train.jsonl");
+ * ```
  */
 export async function countRecords(path: string, signal?: AbortSignal): Promise<number> {
   if ((await fileLayout(path)) === "array") {
