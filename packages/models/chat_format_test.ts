@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createByteTokenizer } from "./byte_tokenizer.ts";
 import { type ChatFormat, readHfChatTemplate, resolveChatFormat } from "./chat_format.ts";
-import { chatPrompt } from "./chat_prompt.ts";
+import { chatAnswer, chatPrompt } from "./chat_prompt.ts";
 import { renderChat } from "./render_chat.ts";
 
 const tok = createByteTokenizer();
@@ -93,5 +93,14 @@ describe("renderChat() with a model's chat_template", () => {
     const r = renderChat([{ role: "user", content: "2+2?" }, { role: "assistant", content: "4" }], tok, { template: chatml });
     expect(Array.from(r.inputIds.slice(0, prompt.length))).toEqual(prompt);
     expect(r.labels.slice(0, prompt.length).every((l) => l === -1)).toBe(true);
+  });
+
+  it("chatAnswer() splits a question and answer where training's loss mask does, for either kind of template", () => {
+    const plain = chatAnswer("2+2?", "4", tok);
+    expect(plain.prompt).toEqual(chatPrompt("2+2?", tok));
+    expect(text(plain.continuation)).toBe("4</s>");
+    const chat = chatAnswer("2+2?", "4", tok, chatml);
+    expect(chat.prompt).toEqual(chatPrompt("2+2?", tok, chatml));
+    expect(text(chat.continuation)).toBe("4<|im_end|>\n</s>");
   });
 });

@@ -1,6 +1,6 @@
 import { definePlugin, type EventDraft, type Evaluator, type Sample, z } from "@ual/core";
 import { evalDataOptions, normalizeAnswer, promptAndAnswer, readEvalSamples, subsetOf } from "@ual/eval-data";
-import { chatPrompt, generate, loadTrainedModel, scoreContinuations } from "@ual/models";
+import { chatAnswer, chatPrompt, generate, loadTrainedModel, scoreContinuations } from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { answerDiversity } from "./answer_diversity.ts";
 import { klOverValidAnswers } from "./kl_over_valid_answers.ts";
@@ -80,7 +80,7 @@ export const plugin = definePlugin({
             const draws = generate(model, tokenizer, new Array(options.k).fill(prompt), { temperature: options.temperature, maxNewTokens: options.maxNewTokens, stop: ["\n\n"], seed: seed++, signal });
             const valid = new Set(truth.answers.map((a) => normalizeAnswer(a.answer)));
             const diversity = answerDiversity(draws.map((d) => normalizeAnswer(d.text)), (a) => valid.has(a));
-            const scores = scoreContinuations(model, truth.answers.map((a) => ({ prompt, continuation: [...tokenizer.encode(a.answer), tokenizer.eos] })), { signal });
+            const scores = scoreContinuations(model, truth.answers.map((a) => chatAnswer(truth.prompt, a.answer, tokenizer, template)), { signal });
             const kl = klOverValidAnswers(truth.answers.map((a, i) => ({ probability: a.probability, modelLogProb: scores[i]?.logProb ?? Number.NEGATIVE_INFINITY })));
             rows.push({ subset: truth.subset, ...diversity, kl });
           }

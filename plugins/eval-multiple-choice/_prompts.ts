@@ -1,4 +1,4 @@
-import { chatPrompt, type Tokenizer } from "@ual/models";
+import { chatAnswer, chatPrompt, type Tokenizer } from "@ual/models";
 import type { MultipleChoiceItem } from "./multiple_choice_item.ts";
 
 /** The chat template a checkpoint was trained with, as `chatPrompt` takes it (a name, a `{user}` template or a resolved format). */
@@ -22,8 +22,7 @@ export interface ChoiceContinuation {
  */
 export function choiceContinuations(item: MultipleChoiceItem, style: PromptStyle, tokenizer: Tokenizer, template: ChatTemplate): ChoiceContinuation[] {
   if (style === "chat") {
-    const prompt = chatPrompt(item.question, tokenizer, template);
-    return item.choices.map((choice) => ({ prompt, continuation: [...tokenizer.encode(choice), tokenizer.eos], text: choice }));
+    return item.choices.map((choice) => ({ ...chatAnswer(item.question, choice, tokenizer, template), text: choice }));
   }
   const prompt = [tokenizer.bos, ...tokenizer.encode(item.kind === "continuation" ? item.question : `Question: ${item.question}\nAnswer:`)];
   return item.choices.map((choice) => ({ prompt, continuation: tokenizer.encode(` ${choice}`), text: ` ${choice}` }));

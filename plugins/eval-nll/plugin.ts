@@ -1,6 +1,6 @@
 import { definePlugin, type EventDraft, type Evaluator, z } from "@ual/core";
 import { evalDataOptions, promptAndAnswer, readEvalSamples, subsetOf } from "@ual/eval-data";
-import { chatPrompt, loadTrainedModel, scoreContinuations } from "@ual/models";
+import { chatAnswer, loadTrainedModel, scoreContinuations } from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { fitToContext } from "./fit_to_context.ts";
 import { type AnswerLogProb, perTokenNll } from "./per_token_nll.ts";
@@ -52,7 +52,7 @@ export const plugin = definePlugin({
           const { contextLength } = model.config;
           const items = samples.map((s) => {
             const { prompt, answer } = promptAndAnswer(s);
-            return fitToContext({ prompt: chatPrompt(prompt, tokenizer, template), continuation: [...tokenizer.encode(answer), tokenizer.eos] }, contextLength);
+            return fitToContext(chatAnswer(prompt, answer, tokenizer, template), contextLength);
           });
           const scores = scoreContinuations(model, items, { batchSize: options.batchSize, signal });
           const bySubset = new Map<string, number[]>();
