@@ -2,39 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { specialToken as special, writeTinyBpe as writeBpe } from "./_test_tokenizer.ts";
 import { loadHfTokenizer } from "./hf_tokenizer.ts";
-
-function special(id: number, content: string) {
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
-}
-
-/** A tiny byte-level BPE tokenizer.json in GPT-2's format, written by the test. */
-function writeBpe(dir: string): string {
-  const json = {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: [special(7, "<|endoftext|>")],
-    normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: null,
-    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: { h: 0, i: 1, "Ġ": 2, hi: 3, "Ġhi": 4, "!": 5, o: 6 },
-      merges: ["h i", "Ġ hi"],
-    },
-  };
-  const path = join(dir, "tokenizer.json");
-  writeFileSync(path, JSON.stringify(json));
-  return path;
-}
 
 describe("loadHfTokenizer()", () => {
   it("loadHfTokenizer() encodes and decodes with a BPE tokenizer.json, EOS doubling as BOS and PAD", async () => {

@@ -15,6 +15,7 @@ import { saveGpt2Weights } from "./gpt2_weights.ts";
 import { loadTrainedModel } from "./load_trained_model.ts";
 import { saveHfModel } from "./save_hf_model.ts";
 import { saveLoraAdapters } from "./save_lora_adapters.ts";
+import { writeTinyBpe } from "./_test_tokenizer.ts";
 
 // Checkpoint folders laid out as @ual/trainer-tfjs writes them (plugins/trainer-tfjs/_checkpoint.ts):
 // the weights by the package's own save functions, config.json with the trainer's `ual` block.
@@ -28,33 +29,6 @@ function addUalBlock(dir: string, ual: Record<string, unknown> | undefined): voi
   const path = join(dir, "config.json");
   const config = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   writeFileSync(path, JSON.stringify({ ...config, ual: ual ?? null }));
-}
-
-/** A tiny byte-level BPE tokenizer.json (8 ids), as hf_tokenizer_test.ts writes it. */
-function writeBpe(dir: string): void {
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const json = {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: [special(7, "<|endoftext|>")],
-    normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: null,
-    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: { h: 0, i: 1, "Ġ": 2, hi: 3, "Ġhi": 4, "!": 5, o: 6 },
-      merges: ["h i", "Ġ hi"],
-    },
-  };
-  writeFileSync(join(dir, "tokenizer.json"), JSON.stringify(json));
 }
 
 const tokensOf = (out: ReturnType<typeof generate>) => out.map((g) => g.tokens);
@@ -99,7 +73,7 @@ describe("loadTrainedModel()", () => {
     const dir = tempDir();
     const model = createLlama({ ...llamaConfig, vocabSize: 8 }, { seed: 23 });
     await saveHfModel({ family: "llama", model }, dir, { producer: "@ual/trainer-tfjs" });
-    writeBpe(dir);
+    writeTinyBpe(dir);
     addUalBlock(dir, ualBlock("tokenizer.json", 40));
     const trained = await loadTrainedModel(dir);
     expect(trained.model.family).toBe("llama");
