@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { tempDir, ual } from "./_cli.ts";
+import { ROOT, tempDir, ual } from "./_cli.ts";
 import { E2E_MODEL, exampleManifest, readEvents, trainSteps } from "./_train_runs.ts";
 
 describe("ual run examples/train-ppl.yaml", () => {
@@ -10,8 +10,11 @@ describe("ual run examples/train-ppl.yaml", () => {
     const manifest = exampleManifest("train-ppl.yaml", dir, { model: E2E_MODEL, epochs: 1, maxSteps: 8, lr: 0.003, checkpointEvery: 8 });
     const { code, stdout, stderr } = ual(["run", manifest, "--runs-dir", join(dir, "runs"), "--json"], { cwd: dir });
     expect(code, stderr).toBe(0);
-    const result = JSON.parse(stdout) as { status: string; runDir: string };
+    const result = JSON.parse(stdout) as { status: string; runDir: string; summary: { samples: number } };
     expect(result.status).toBe("completed");
+    // no rating pass: the trainer's own read of the 91 samples is what the run reports
+    const dataLines = readFileSync(join(ROOT, "examples/data/mixed.jsonl"), "utf8").split("\n").filter((l) => l.trim() !== "").length;
+    expect(result.summary.samples).toBe(dataLines);
     const events = readEvents(result.runDir);
     expect(events.some((e) => e.type === "smoothing")).toBe(false);
     expect(events.some((e) => e.type === "log" && String(e.message).includes("ε from the online estimator (next-token NLL)"))).toBe(true);

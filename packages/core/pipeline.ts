@@ -1,5 +1,6 @@
 import { concat, defer, EMPTY, from, map, mergeMap, of, tap, type Observable } from "rxjs";
 import type { EventDraft, UncertaintyEvent } from "./events.ts";
+import type { Sample } from "./sample.ts";
 import type { Evaluator, Loss, Mapper, OfflineEstimator, OnlineEstimator, Source, Trainer, UncertaintyEstimator } from "./kinds.ts";
 import { mapSmoothing } from "./map_smoothing.ts";
 import { samplesFrom } from "./samples_from.ts";
@@ -117,6 +118,26 @@ export function buildPipeline(stages: PipelineStages, options: PipelineOptions):
   // a trainer reads the source itself, so the first pass is skipped then.
   const firstPass = offline !== undefined || mapper !== undefined || trainer === undefined;
 
+  // Without the first pass the trainer's own read is the source stage: count what it reads (the
+  // longest of its reads, should it read more than once) so the run still reports its samples.
+  let trainerRead = 0;
+  async function* counted(samples: AsyncIterable<Sample>): AsyncGenerator<Sample> {
+    let n = 0;
+    for await (const sample of samples) {
+      n++;
+      yield sample;
+    }
+    trainerRead = Math.max(trainerRead, n);
+  }
+  const sourceAroundTraining = (inner$: Observable<EventDraft>): Observable<EventDraft> =>
+    firstPass
+      ? inner$
+      : concat(
+          of<EventDraft>({ type: "stage.start", stage: "source", plugin: source.name }),
+          inner$,
+          defer(() => of<EventDraft>({ type: "stage.end", stage: "source", plugin: source.name, counts: { ...source.instance.stats?.(), samples: trainerRead } })),
+        );
+
   const train$ = trainer
     ? defer(() =>
         concat(
@@ -124,7 +145,7 @@ export function buildPipeline(stages: PipelineStages, options: PipelineOptions):
           from(
             trainer.instance.train(
               {
-                samples: (o) => source.instance.read(o),
+                samples: (o) => (firstPass ? source.instance.read(o) : counted(source.instance.read(o))),
                 ...(mapper ? { smoothing } : {}),
                 ...(online ? { online } : {}),
                 ...(stages.loss ? { loss: stages.loss.instance } : {}),
@@ -155,5 +176,5 @@ export function buildPipeline(stages: PipelineStages, options: PipelineOptions):
     ),
   );
 
-  return concat(firstPass ? readPass$ : EMPTY, train$, evaluate$);
+  return concat(firstPass ? readPass$ : EMPTY, sourceAroundTraining(train$), evaluate$);
 }

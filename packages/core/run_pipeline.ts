@@ -177,6 +177,10 @@ export async function runPipeline(resolved: ResolvedManifest, options: RunOption
       case "smoothing":
         smoothingWriter?.write(JSON.stringify({ id: event.sampleId, score: event.score, smoothing: event.epsilon }));
         break;
+      case "stage.end":
+        // A run whose trainer reads the source itself has no sample events, only this count.
+        if (event.stage === "source" && typeof event.counts?.samples === "number") summary.samples = Math.max(summary.samples as number, event.counts.samples);
+        break;
       case "train.step":
         summary.steps = event.step;
         summary.lastLoss = event.loss;
