@@ -1,7 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { tempDir, ual } from "./_cli.ts";
+import { ROOT, tempDir, ual } from "./_cli.ts";
 
 describe("ual validate", () => {
   test("lists every problem of a broken manifest with its path and line, and exits 2", () => {
@@ -45,6 +45,16 @@ describe("ual validate", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("examples/map-scores.yaml: ok");
     expect(stdout).toMatch(/mapper\s+@ual\/mapper-truncated-linear@0\.1\.0/);
+  });
+
+  test("every example manifest validates, so none drifts from the plugins' options", () => {
+    const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml"));
+    expect(examples.length).toBeGreaterThanOrEqual(10);
+    for (const file of examples) {
+      const { code, stdout, stderr } = ual(["validate", `examples/${file}`]);
+      expect(code, `${file}: ${stderr}`).toBe(0);
+      expect(stdout).toContain(`examples/${file}: ok`);
+    }
   });
 
   test("a missing manifest file is a usage error", () => {
