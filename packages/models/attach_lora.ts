@@ -1,5 +1,5 @@
 import { add, mul, type Tensor2D, tensor, tensor2d, tidy, transpose, type Variable, variable, zeros } from "@tensorflow/tfjs-core";
-import { createRng, matMulPlain } from "@ual/nn";
+import { createRng, fnv1a, matMulPlain, type Rng } from "@ual/nn";
 import type { Gpt2Model } from "./create_gpt2.ts";
 import type { LlamaModel } from "./create_llama.ts";
 import { type LoraFamily, type LoraOptions, resolveLoraOptions } from "./lora_options.ts";
@@ -25,6 +25,15 @@ export interface LoraAdapters {
    * resumed from a checkpoint draws the masks an uninterrupted run would have.
    */
   reseedDropout(seed: number): void;
+  /**
+   * Draws the dropout masks of the next forward passes per sequence: for inputs [B·T, in], row
+   * b·T + t gets its own stream, seeded from `seeds[b]` and t and advanced by `in` draws at each
+   * adapted layer, in forward order. A sequence's masks then depend on its seed alone — not on
+   * which sequences share its batch nor on the padding — so a batch split over micro-batches or
+   * threads draws the masks the whole batch would. Call it before each pass; `undefined` goes
+   * back to the single stream of {@linkcode LoraAdapters.reseedDropout}.
+   */
+  dropoutPerSequence(seeds: readonly number[] | undefined): void;
   /**
    * Folds W ← W + (alpha / r)·B·A (GPT-2's [in, out] `Conv1D` weights: W ← W + (alpha / r)·(B·A)ᵀ)
    * into the base weights and detaches, so that inference runs at the base model's speed (spec
@@ -125,12 +134,27 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
   for (const v of model.variables.values()) v.trainable = false;
   let training = true;
   let dropoutRng = createRng((attach.seed ?? 1337) + 1);
+  let sequenceSeeds: readonly number[] | undefined;
+  // one stream per input row while drawing per sequence, made at the pass's first adapted layer
+  let rowRngs: Rng[] = [];
 
   const dropout = (x: Tensor2D): Tensor2D => {
     if (!training || full.dropout === 0) return x;
     const keep = 1 - full.dropout;
     const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.float() < keep ? 1 / keep : 0;
+    if (sequenceSeeds === undefined) {
+      for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.float() < keep ? 1 / keep : 0;
+    } else {
+      const [rows, width] = x.shape;
+      const batch = sequenceSeeds.length;
+      if (rows % batch !== 0) throw new Error(`attachLora: ${rows} input rows do not split into the ${batch} sequences dropoutPerSequence was given`);
+      const time = rows / batch;
+      if (rowRngs.length !== rows) rowRngs = Array.from({ length: rows }, (_, r) => createRng(fnv1a(`lora-dropout:${sequenceSeeds?.[Math.floor(r / time)]}:${r % time}`)));
+      for (let r = 0; r < rows; r++) {
+        const rng = rowRngs[r] as Rng;
+        for (let i = r * width; i < (r + 1) * width; i++) mask[i] = rng.float() < keep ? 1 / keep : 0;
+      }
+    }
     return mul(x, tensor(mask, x.shape));
   };
   model.setLinearHook((name, x, base) => {
@@ -157,6 +181,10 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
     },
     reseedDropout(seed) {
       dropoutRng = createRng(seed);
+    },
+    dropoutPerSequence(seeds) {
+      sequenceSeeds = seeds === undefined ? undefined : [...seeds];
+      rowRngs = [];
     },
     merge() {
       for (const [layer, { a, b }] of adapted) {

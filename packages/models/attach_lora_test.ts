@@ -66,6 +66,33 @@ describe("attachLora()", () => {
     model.dispose();
   });
 
+  it("attachLora() dropoutPerSequence() draws a sequence's masks from its seed alone, whatever its batch and padding", () => {
+    const model = createLlama(config, { seed: 1 });
+    const lora = attachLora(model, { r: 4, dropout: 0.5 });
+    randomizeB(lora);
+    const rows = (batch: number[][], seeds: number[]) =>
+      tf.tidy(() => {
+        lora.dropoutPerSequence(seeds);
+        const time = batch[0]!.length;
+        return Array.from(model.logits(tf.tensor2d(batch.flat(), [batch.length, time], "int32")).dataSync());
+      });
+    const v = config.vocabSize;
+    const alone = rows([[1, 2, 3]], [11]);
+    // the same sequence second in a batch, padded to 5 tokens: its first 3 positions keep their
+    // values (up to float rounding of the larger products; another mask would move them by ~0.1)
+    const shared = rows([[4, 5, 6, 7, 8], [1, 2, 3, 0, 0]], [12, 11]);
+    shared.slice(5 * v, 8 * v).forEach((x, i) => expect(x).toBeCloseTo(alone[i]!, 6));
+    // another seed draws other masks; the single stream is back after undefined
+    expect(rows([[1, 2, 3]], [13])).not.toEqual(alone);
+    lora.dropoutPerSequence(undefined);
+    lora.reseedDropout(5);
+    const stream = logitsOf(model);
+    lora.reseedDropout(5);
+    expect(logitsOf(model)).toEqual(stream);
+    lora.dispose();
+    model.dispose();
+  });
+
   it("attachLora() merge() folds (alpha/r)·B·A into the weights with the same logits", () => {
     const model = createLlama(config, { seed: 2 });
     const base = logitsOf(model);

@@ -20,6 +20,7 @@ import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
 import { gpt2WeightShapes } from "./gpt2_weight_shapes.ts";
 import type { LinearHook } from "./create_llama.ts";
 import { frozenConv1d } from "./_frozen_conv1d.ts";
+import { frozenLinear } from "./_frozen_linear.ts";
 
 /** A GPT-2-family decoder-only transformer whose weights are tfjs variables named as Hugging Face's. */
 export interface Gpt2Model {
@@ -147,8 +148,9 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
         h = add(h, project(`${p}.mlp.c_proj`, up));
       }
       const final = layerNorm(h, w("transformer.ln_f.weight") as Tensor as Tensor1D, w("transformer.ln_f.bias") as Tensor as Tensor1D, lnEps);
-      // tied LM head: logits = h · wteᵀ, with the transpose explicit (see matMulPlain)
-      const out = matMulPlain(final, transpose(wte) as Tensor2D);
+      // tied LM head: logits = h · wteᵀ, with the transpose explicit (see matMulPlain); a frozen
+      // table (LoRA) needs no gradient of its own and no transposed copy
+      const out = (wte as Tensor as Variable).trainable === false ? frozenLinear(final, wte) : matMulPlain(final, transpose(wte) as Tensor2D);
       return reshape(out, [batch, time, full.vocabSize]) as Tensor3D;
     });
 

@@ -147,17 +147,22 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
       let h: Tensor2D = gather(embed, reshape(inputIds, [batch * time]));
       for (let i = 0; i < full.layers; i++) {
         const p = `model.layers.${i}`;
-        const a = rmsNorm(h, w(`${p}.input_layernorm.weight`) as Tensor1D, eps);
-        const q = applyRotary(byHead(project(`${p}.self_attn.q_proj`, a), batch, time, heads), cos, sin);
-        const k = applyRotary(byHead(project(`${p}.self_attn.k_proj`, a), batch, time, kvHeads), cos, sin);
-        const v = byHead(project(`${p}.self_attn.v_proj`, a), batch, time, kvHeads);
-        const attended = scaledDotProductAttention(q, repeatKv(k, group), repeatKv(v, group), bias);
-        const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, heads * dh]) as Tensor2D;
-        h = add(h, project(`${p}.self_attn.o_proj`, merged));
-        const m = rmsNorm(h, w(`${p}.post_attention_layernorm.weight`) as Tensor1D, eps);
-        const gate = project(`${p}.mlp.gate_proj`, m);
-        const up = project(`${p}.mlp.up_proj`, m);
-        h = add(h, project(`${p}.mlp.down_proj`, mul(mul(gate, sigmoid(gate)), up)));
+        const input = h;
+        // A tidy per block: what a training step's tape does not save (it keeps its own
+        // references) is freed block by block, instead of all blocks' intermediates at the end.
+        h = tidy(() => {
+          const a = rmsNorm(input, w(`${p}.input_layernorm.weight`) as Tensor1D, eps);
+          const q = applyRotary(byHead(project(`${p}.self_attn.q_proj`, a), batch, time, heads), cos, sin);
+          const k = applyRotary(byHead(project(`${p}.self_attn.k_proj`, a), batch, time, kvHeads), cos, sin);
+          const v = byHead(project(`${p}.self_attn.v_proj`, a), batch, time, kvHeads);
+          const attended = scaledDotProductAttention(q, repeatKv(k, group), repeatKv(v, group), bias);
+          const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, heads * dh]) as Tensor2D;
+          const mid = add(input, project(`${p}.self_attn.o_proj`, merged)) as Tensor2D;
+          const m = rmsNorm(mid, w(`${p}.post_attention_layernorm.weight`) as Tensor1D, eps);
+          const gate = project(`${p}.mlp.gate_proj`, m);
+          const up = project(`${p}.mlp.up_proj`, m);
+          return add(mid, project(`${p}.mlp.down_proj`, mul(mul(gate, sigmoid(gate)), up))) as Tensor2D;
+        });
       }
       const final = rmsNorm(h, w("model.norm.weight") as Tensor1D, eps);
       return reshape(lmHead(final), [batch, time, full.vocabSize]) as Tensor3D;

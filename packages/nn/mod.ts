@@ -11,6 +11,8 @@ export * from "./register_kernels.ts";
 export * from "./smoothed_cross_entropy.ts";
 export * from "./smoothed_cross_entropy_and_nll.ts";
 export * from "./mat_mul_plain.ts";
+export * from "./mat_mul_uncached.ts";
+export * from "./lean_variable_grads.ts";
 export * from "./linear.ts";
 export * from "./layer_norm.ts";
 export * from "./gelu.ts";

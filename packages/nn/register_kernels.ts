@@ -3,13 +3,18 @@ import { ensureKernels } from "./_ensure_kernels.ts";
 import { logitRowCpuKernels } from "./_logit_rows_cpu.ts";
 import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
 import { wasmBatchMatMulKernels } from "./_wasm_batch_matmul.ts";
+import { wasmIdentityKernels } from "./_wasm_identity.ts";
+import { wasmSliceKernels } from "./_wasm_slice.ts";
 
 /**
  * Registers the kernels UAL supplies to tfjs:
  * - `UnsortedSegmentSum` for `wasm` (which has none; the gradient of `gather`, i.e. of every
  *   embedding lookup, needs it) and for `cpu` (replacing a kernel that is O(segments × size));
  * - the fused per-row kernels {@linkcode smoothedCrossEntropy} uses on `cpu`;
- * - `UalBatchMatMul` for `wasm`: batched matmuls on XNNPACK's 2-D path ({@linkcode matMulPlain}).
+ * - `UalBatchMatMul` for `wasm`: batched matmuls on XNNPACK's 2-D path ({@linkcode matMulPlain});
+ * - `Identity` for `wasm`, sharing the buffer instead of copying it: tfjs clones every tensor a
+ *   gradient needs, so wasm's copying Identity held each saved activation twice in a training step;
+ * - `Slice` for `wasm`, reading the input in place (wasm's own copies the whole input to JavaScript).
  *
  * Idempotent. {@linkcode selectBackend} calls it; call it yourself only if you pick a backend
  * with `tf.setBackend` directly.
@@ -28,4 +33,6 @@ export function registerKernels(): void {
   ensureKernels(unsortedSegmentSumKernels);
   ensureKernels(logitRowCpuKernels);
   ensureKernels(wasmBatchMatMulKernels);
+  ensureKernels(wasmIdentityKernels);
+  ensureKernels(wasmSliceKernels);
 }

@@ -86,3 +86,43 @@ describe("UnsortedSegmentSum on the project's kernels", () => {
     );
   });
 });
+
+describe("the wasm kernels that replace copying ones", () => {
+  beforeAll(async () => {
+    await useBackend("wasm");
+  });
+
+  it("registerKernels()' Identity on wasm shares the buffer, and a clone outlives its source", () => {
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const offset = (t: tf.Tensor) => (tf.backend() as unknown as { getMemoryOffset(id: object): number }).getMemoryOffset(t.dataId);
+    const y = tf.clone(x);
+    expect(offset(y)).toBe(offset(x));
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+  });
+
+  it("registerKernels()' Slice on wasm gives tf.slice's values in every rank and dtype", async () => {
+    const cases: Array<{ shape: number[]; begin: number[]; size: number[]; dtype: "float32" | "int32" | "bool" }> = [
+      { shape: [7], begin: [2], size: [3], dtype: "float32" },
+      { shape: [5, 6], begin: [1, 2], size: [3, 4], dtype: "float32" },
+      { shape: [5, 6], begin: [0, 0], size: [5, -1], dtype: "int32" },
+      { shape: [3, 4, 5], begin: [1, 0, 2], size: [2, 4, 2], dtype: "float32" },
+      { shape: [2, 3, 4, 5], begin: [1, 1, 0, 1], size: [1, 2, 3, 3], dtype: "bool" },
+      { shape: [2, 2, 3, 2, 3], begin: [0, 1, 1, 0, 1], size: [2, 1, 2, 2, 2], dtype: "int32" },
+    ];
+    const run = (c: (typeof cases)[number]) =>
+      tf.tidy(() => {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const values = c.dtype === "bool" ? Array.from({ length: n }, (_, i) => i % 3 === 0) : Array.from({ length: n }, (_, i) => i * 1.5 - 7);
+        const x = tf.tensor(values, c.shape, c.dtype);
+        const out = tf.slice(x, c.begin, c.size);
+        return { shape: out.shape, values: Array.from(out.dataSync()) };
+      });
+    const wasm = cases.map(run);
+    await useBackend("cpu");
+    const cpu = cases.map(run);
+    await useBackend("wasm");
+    expect(wasm).toEqual(cpu);
+  });
+});

@@ -18,9 +18,18 @@ export function planMicroBatch(args: {
   maxLength: number;
   backend: string;
   budgetBytes: number;
+  /**
+   * The weights' part of the estimate when the caller knows it better than the estimate's six
+   * float32 copies of a GPT-2 of `config`'s shape: a pretrained model's true parameter count, or a
+   * frozen LoRA base, which has no gradients and no AdamW state (one copy, plus the adapters').
+   */
+  parameterBytes?: number;
 }): { size: number; estimateBytes: number; warning?: string } {
-  const { requested, batchSize, config, maxLength, backend, budgetBytes } = args;
-  const bytes = (m: number) => estimateTrainingMemory(config, m, maxLength).total;
+  const { requested, batchSize, config, maxLength, backend, budgetBytes, parameterBytes } = args;
+  const bytes = (m: number) => {
+    const estimate = estimateTrainingMemory(config, m, maxLength);
+    return parameterBytes === undefined ? estimate.total : estimate.activations + estimate.logits + parameterBytes;
+  };
   if (backend !== "wasm") {
     const size = requested === "auto" ? batchSize : Math.min(requested, batchSize);
     return { size, estimateBytes: bytes(size) };

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Tensor2D, Tensor3D, Variable } from "@tensorflow/tfjs-core";
 import type { JsonObject } from "@ual/core";
+import { fnv1a } from "@ual/nn";
 import {
   attachLora,
   createGpt2,
@@ -25,8 +26,13 @@ export interface TrainedModel {
   readonly hfConfig: JsonObject;
   /** Writes the trained weights into a checkpoint folder: `model.safetensors`, or the PEFT adapter files. */
   save(dir: string): Promise<void>;
-  /** Called before each optimizer step's passes: seeds what is random per step (LoRA dropout masks). */
-  beginStep(step: number): void;
+  /**
+   * Called before each forward pass over `batch` samples, the first at position `offset` of
+   * optimizer step `step`'s batch: seeds what is random per sample (LoRA dropout masks) from the
+   * run's seed, the step and each sample's position, so that a resumed run, and a batch split
+   * over other micro-batches or threads, draw what one uninterrupted pass would.
+   */
+  beginPass(step: number, offset: number, batch: number): void;
   /** Reads what {@linkcode TrainedModel.save} wrote (resume). */
   load(dir: string): Promise<void>;
   dispose(): void;
@@ -53,7 +59,7 @@ export async function setUpModel(args: {
       logits: model.logits,
       trainable: model.variables,
       hfConfig: args.gpt2HfConfig,
-      beginStep: () => {},
+      beginPass: () => {},
       save: (dir) => saveGpt2Weights(model, join(dir, "model.safetensors"), { producer: "@ual/trainer-tfjs" }),
       load: (dir) => loadGpt2Weights(model, join(dir, "model.safetensors")),
       dispose: () => model.dispose(),
@@ -66,7 +72,7 @@ export async function setUpModel(args: {
       logits: loaded.model.logits,
       trainable: loaded.model.variables,
       hfConfig,
-      beginStep: () => {},
+      beginPass: () => {},
       save: async (dir) => {
         await saveHfModel(loaded, dir, { producer: "@ual/trainer-tfjs" });
       },
@@ -86,8 +92,7 @@ export async function setUpModel(args: {
     logits: model.logits,
     trainable: adapters.variables,
     hfConfig,
-    // seed + step: a resumed run draws the masks the uninterrupted run drew at that step
-    beginStep: (step) => adapters.reseedDropout(seed + 7919 * step),
+    beginPass: (step, offset, batch) => adapters.dropoutPerSequence(Array.from({ length: batch }, (_, b) => fnv1a(`${seed}:${step}:${offset + b}`))),
     save: (dir) => saveLoraAdapters(adapters, dir, { baseModel: init, metadata: { producer: "@ual/trainer-tfjs" } }),
     load: (dir) => loadLoraAdapters(adapters, dir),
     dispose: () => {

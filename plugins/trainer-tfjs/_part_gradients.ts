@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { smoothedCrossEntropyAndNll, type SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
+import { leanVariableGrads, smoothedCrossEntropyAndNll, type SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
 
 /** One micro-batch, padded (plain arrays, so that it can be posted to a worker thread). */
 export interface Part {
@@ -11,6 +11,8 @@ export interface Part {
   time: number;
   /** Real tokens (for tokens/s). */
   tokens: number;
+  /** The position of its first sample in the optimizer step's batch (per-sample seeds). */
+  offset: number;
 }
 
 /** What one micro-batch's forward and backward pass gives. */
@@ -40,7 +42,8 @@ export function partGradients(
   const weights = new Array<number>(part.batch).fill(options.sampleWeight);
   let epsilon: number[] = [];
   try {
-    const { value, grads } = tf.variableGrads(() => {
+    // tf.variableGrads' values, with the backward pass's memory freed as it goes
+    const { value, grads } = leanVariableGrads(() => {
       const logits = model.logits(ids, part.mask);
       if (loss !== undefined) {
         let nll: Float64Array = new Float64Array(part.batch);

@@ -1,25 +1,28 @@
 // A data-parallel replica (see _replicas.ts): a worker thread with its own tfjs engine and wasm
-// heap that computes the gradients of its share of each batch on a copy of the weights.
+// heap that builds the main thread's model (the same setUpModel, so a pretrained base loads from
+// its folder and LoRA adapters attach with the same seed) and computes the gradients of its
+// share of each batch with respect to the trainable weights, which the main thread sends.
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
-import { createGpt2, type Gpt2Config, type Gpt2Model } from "@ual/models";
 import { type BackendChoice, selectBackend } from "@ual/nn";
+import { setUpModel, type TrainedModel } from "./_model_setup.ts";
 import { addGradients, type Part, partGradients } from "./_part_gradients.ts";
-import type { ReplicaRequest, ReplicaResponse } from "./_replicas.ts";
+import type { ReplicaModel, ReplicaRequest, ReplicaResponse } from "./_replicas.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("_replica_worker.ts runs as a worker thread only");
-let model: Gpt2Model | undefined;
+let model: TrainedModel | undefined;
 let variables: tf.Variable[] = [];
 
 function post(message: ReplicaResponse, transfer: ArrayBuffer[] = []): void {
   (port as NonNullable<typeof port>).postMessage(message, transfer);
 }
 
-async function init(config: Gpt2Config, backend: BackendChoice): Promise<void> {
+async function init(spec: ReplicaModel, backend: BackendChoice): Promise<void> {
   const selected = await selectBackend(backend);
-  model = createGpt2(config, { seed: 0 }); // the weights come from the main thread
-  variables = [...model.variables.values()];
+  // the trainable weights' values come from the main thread before the first step
+  model = await setUpModel({ ...spec, gpt2HfConfig: {} });
+  variables = [...model.trainable.values()];
   post({ type: "ready", backend: selected.detail });
 }
 
@@ -35,6 +38,7 @@ function step(request: Extract<ReplicaRequest, { type: "step" }>): void {
   let loss = 0;
   const epsilon: number[] = [];
   for (const { part, epsilon: eps } of request.parts as Array<{ part: Part; epsilon: number[] }>) {
+    model.beginPass(request.step, part.offset, part.batch);
     const r = partGradients(model, variables, part, () => eps, { ...request.loss, sampleWeight: request.sampleWeight, needsNll: false });
     loss += r.loss;
     epsilon.push(...r.epsilon);
@@ -47,6 +51,6 @@ function step(request: Extract<ReplicaRequest, { type: "step" }>): void {
 }
 
 port.on("message", (request: ReplicaRequest) => {
-  const run = request.type === "init" ? init(request.config, request.backend) : Promise.resolve().then(() => step(request));
+  const run = request.type === "init" ? init(request.model, request.backend) : Promise.resolve().then(() => step(request));
   run.catch((error: unknown) => post({ type: "error", message: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) }));
 });

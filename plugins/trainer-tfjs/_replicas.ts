@@ -1,16 +1,31 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Gpt2Config } from "@ual/models";
+import type { Gpt2Config, LoraOptions } from "@ual/models";
 import type { BackendChoice, SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
 import type { Part } from "./_part_gradients.ts";
 
+/**
+ * What a replica builds, with the main thread's own `setUpModel`: a fresh GPT-2 of `config`, or
+ * the `init` folder's model (fully trainable, or frozen with LoRA adapters attached with `seed`).
+ * A pretrained model is loaded from disk by every replica: each holds its own copy of the weights.
+ */
+export interface ReplicaModel {
+  name: string;
+  config: Required<Gpt2Config>;
+  seed: number;
+  init?: string;
+  lora?: LoraOptions;
+}
+
 /** Messages to a replica. */
 export type ReplicaRequest =
-  | { type: "init"; config: Gpt2Config; backend: BackendChoice }
+  | { type: "init"; model: ReplicaModel; backend: BackendChoice }
   | {
       type: "step";
-      /** The weights in the model's variable order, or null when unchanged since the last step. */
+      /** The optimizer step (1-based): seeds the per-sample randomness (LoRA dropout). */
+      step: number;
+      /** The trainable weights in the model's order, or null when unchanged since the last step. */
       weights: Float32Array[] | null;
       parts: Array<{ part: Part; epsilon: number[] }>;
       sampleWeight: number;
@@ -33,8 +48,8 @@ export interface ReplicaGrads {
 /** Worker threads that each hold a copy of the model and compute gradients of a share of a batch. */
 export interface Replicas {
   readonly count: number;
-  /** Sends each replica its share; resolves with their gradients in replica order. */
-  step(weights: Float32Array[] | null, shares: Array<Array<{ part: Part; epsilon: number[] }>>, sampleWeight: number, loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">): Promise<ReplicaGrads[]>;
+  /** Sends each replica its share of step `step`; resolves with their gradients in replica order. */
+  step(step: number, weights: Float32Array[] | null, shares: Array<Array<{ part: Part; epsilon: number[] }>>, sampleWeight: number, loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">): Promise<ReplicaGrads[]>;
   close(): Promise<void>;
 }
 
@@ -76,18 +91,19 @@ function once(worker: Worker): Promise<ReplicaResponse> {
 /**
  * Starts `count` replicas. tfjs-backend-wasm runs single-threaded under Node, so data parallelism
  * over worker threads is how training uses more than one core: each replica has its own engine
- * and wasm heap (so the heap bound applies per replica), gets the weights after every update,
- * and returns float32 gradients that the main thread adds in replica order — deterministic for
- * a given number of threads.
+ * and wasm heap (so the heap bound applies per replica) holding its own copy of the model, gets
+ * the trainable weights after every update (only the LoRA adapters when the base is frozen), and
+ * returns their float32 gradients, which the main thread adds in replica order — deterministic
+ * for a given number of threads.
  */
-export async function startReplicas(count: number, config: Gpt2Config, backend: BackendChoice): Promise<Replicas> {
+export async function startReplicas(count: number, model: ReplicaModel, backend: BackendChoice): Promise<Replicas> {
   const script = workerScript();
   const workers = Array.from({ length: count }, () => new Worker(script));
   try {
     await Promise.all(
       workers.map((w) => {
         const ready = once(w);
-        w.postMessage({ type: "init", config, backend } satisfies ReplicaRequest);
+        w.postMessage({ type: "init", model, backend } satisfies ReplicaRequest);
         return ready;
       }),
     );
@@ -97,10 +113,10 @@ export async function startReplicas(count: number, config: Gpt2Config, backend: 
   }
   return {
     count,
-    async step(weights, shares, sampleWeight, loss) {
+    async step(step, weights, shares, sampleWeight, loss) {
       const answers = workers.map((w, i) => {
         const answer = once(w);
-        const request: ReplicaRequest = { type: "step", weights: weights?.map((x) => x.slice()) ?? null, parts: shares[i] ?? [], sampleWeight, loss };
+        const request: ReplicaRequest = { type: "step", step, weights: weights?.map((x) => x.slice()) ?? null, parts: shares[i] ?? [], sampleWeight, loss };
         w.postMessage(request, request.weights?.map((x) => x.buffer as ArrayBuffer) ?? []);
         return answer;
       });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { availableParallelism } from "node:os";
+import { availableParallelism, freemem } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
 import { type ChatFormat, chatFormatName, type Gpt2Config, type LoraOptions, type Tokenizer } from "@ual/models";
@@ -8,6 +8,7 @@ import { createBatchSchedule } from "./_batch_schedule.ts";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
 import { type Example, fingerprintExamples, readExamples } from "./_examples.ts";
 import { planMicroBatch } from "./_micro_batch.ts";
+import { planThreads } from "./_thread_plan.ts";
 import { setUpModel } from "./_model_setup.ts";
 import { addGradients, type Part, partGradients } from "./_part_gradients.ts";
 import { type Replicas, startReplicas } from "./_replicas.ts";
@@ -30,12 +31,14 @@ export interface TrainSetup {
   chatFormat: ChatFormat;
   /** A Hugging Face model folder to start from (the `init` option, resolved). */
   init?: string;
+  /** The `init` model's parameter count (the memory plan's weights). */
+  initParameters?: number;
   /** LoRA adapters on the `init` model (the `lora` option). */
   lora?: LoraOptions;
 }
 
 /** Pads a micro-batch to its longest sample (dynamic padding): ids with PAD, labels with −1. */
-function collate(part: readonly Example[], pad: number): Part {
+function collate(part: readonly Example[], pad: number, offset: number): Part {
   const time = Math.max(...part.map((e) => e.inputIds.length));
   const ids = new Int32Array(part.length * time).fill(pad);
   const labels = new Int32Array(part.length * time).fill(-1);
@@ -47,7 +50,7 @@ function collate(part: readonly Example[], pad: number): Part {
     mask.fill(1, b * time, b * time + e.inputIds.length);
     tokens += e.inputIds.length;
   });
-  return { ids, labels, mask, batch: part.length, time, tokens };
+  return { ids, labels, mask, batch: part.length, time, tokens, offset };
 }
 
 function stats(values: readonly number[]): { mean: number; min: number; max: number } {
@@ -91,6 +94,25 @@ function hfConfig(setup: TrainSetup): JsonObject {
       maxLength,
     },
   };
+}
+
+/**
+ * The weights' bytes in one thread's memory plan, when known better than the estimate's default
+ * (six copies of a GPT-2 of the planning shape): a pretrained model's own parameter count, with
+ * gradients and AdamW's two moments when fully trained, or alone when LoRA freezes it (the
+ * adapters' share is in the fixed 64 MiB).
+ */
+function parameterBytes(setup: TrainSetup): { parameterBytes?: number } {
+  if (setup.initParameters === undefined) return {};
+  const copies = setup.lora === undefined ? 6 : 1;
+  return { parameterBytes: 4 * copies * setup.initParameters + 64 * 1024 ** 2 };
+}
+
+/** Memory the run may still take: the system's available memory, or less under a cgroup limit. */
+function availableMemoryBytes(): number {
+  const free = freemem();
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(free, limit - process.memoryUsage.rss()) : free;
 }
 
 /**
@@ -142,23 +164,35 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     logger.info(`threads: 1 (${online !== undefined ? "an online estimator needs every NLL of the batch in order" : "a manifest loss stage runs on the main thread"})`);
     threads = 1;
   }
-  if (threads > 1 && setup.init !== undefined) {
-    logger.info("threads: 1 (the worker threads build fresh GPT-2 models; a pretrained init model trains on the main thread)");
-    threads = 1;
-  }
   if (threads > 1 && setup.backend !== "wasm" && setup.backend !== "cpu") {
     logger.info(`threads: 1 (the ${setup.backend} backend uses every core itself)`);
     threads = 1;
   }
+  const planMicro = (shareSize: number) =>
+    planMicroBatch({
+      requested: options.microBatchSize,
+      batchSize: shareSize,
+      config,
+      maxLength: setup.maxLength,
+      backend: setup.backend,
+      budgetBytes: options.memoryBudgetMb * 1024 ** 2,
+      ...parameterBytes(setup),
+    });
+  if (threads > 1) {
+    // every thread holds a whole model (a pretrained base is loaded again by each): threads only
+    // while their copies fit the memory the system has free
+    const plan = planThreads({
+      requested: options.threads,
+      limit: threads,
+      availableBytes: availableMemoryBytes(),
+      bytesPerThread: (t) => planMicro(Math.ceil(options.batchSize / t)).estimateBytes,
+    });
+    if (plan.note !== undefined && plan.warn) logger.warn(plan.note);
+    else if (plan.note !== undefined) logger.info(plan.note);
+    threads = plan.threads;
+  }
   let replicas: Replicas | undefined;
-  const micro = planMicroBatch({
-    requested: options.microBatchSize,
-    batchSize: Math.ceil(options.batchSize / threads),
-    config,
-    maxLength: setup.maxLength,
-    backend: setup.backend,
-    budgetBytes: options.memoryBudgetMb * 1024 ** 2,
-  });
+  const micro = planMicro(Math.ceil(options.batchSize / threads));
   if (micro.warning) logger.warn(micro.warning);
   logger.info(
     `training ${examples.length} samples for ${totalSteps} steps (${schedule.stepsPerEpoch} per epoch), batch ${options.batchSize} in micro-batches of ${micro.size}${threads > 1 ? ` on ${threads} threads` : ""} ` +
@@ -225,7 +259,11 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
 
     let weightsChanged = true;
     if (threads > 1) {
-      replicas = await startReplicas(threads - 1, config, setup.backend as BackendChoice);
+      replicas = await startReplicas(
+        threads - 1,
+        { name, config, seed: setup.seed, ...(setup.init !== undefined ? { init: setup.init } : {}), ...(setup.lora !== undefined ? { lora: setup.lora } : {}) },
+        setup.backend as BackendChoice,
+      );
       logger.info(`data parallel: ${threads} threads (the main thread and ${threads - 1} worker${threads > 2 ? "s" : ""}), each with its own wasm heap`);
     }
     while (step < totalSteps) {
@@ -233,7 +271,6 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       const started = performance.now();
       const { indices, epoch } = schedule.next();
       step++;
-      model.beginStep(step);
       const batch = indices.map((i) => ({ example: examples[i] as Example, index: i }));
       const weight = 1 / batch.length;
       let loss = 0;
@@ -244,11 +281,12 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       // never changes a value.
       const fixedOf = (items: typeof batch) => items.map((p) => (fixed !== undefined ? ((fixed as Float64Array)[p.index] as number) : 0));
       const onlineOf = (meanNll: Float64Array): number[] => Array.from(meanNll, (nll) => (online as OnlineEstimator).next([nll])[0] as number);
-      const partsOf = (items: typeof batch) => {
+      // `offset`: the share's first position in the batch (per-sample seeds, see beginPass)
+      const partsOf = (items: typeof batch, offset: number) => {
         const out: Array<{ part: Part; items: typeof batch }> = [];
         for (let start = 0; start < items.length; start += micro.size) {
           const chunk = items.slice(start, start + micro.size);
-          out.push({ part: collate(chunk.map((p) => p.example), tokenizer.pad), items: chunk });
+          out.push({ part: collate(chunk.map((p) => p.example), tokenizer.pad, offset + start), items: chunk });
         }
         return out;
       };
@@ -257,15 +295,17 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       const shares = Array.from({ length: threads }, (_, r) => batch.slice(r * shareSize, (r + 1) * shareSize));
       const lossOptions = { convention: options.convention, denominator: options.denominator };
       const pending = replicas?.step(
+        step,
         weightsChanged ? variables.map((v) => v.dataSync() as Float32Array) : null,
-        shares.slice(1).map((share) => partsOf(share).map(({ part, items }) => ({ part, epsilon: fixedOf(items) }))),
+        shares.slice(1).map((share, r) => partsOf(share, (r + 1) * shareSize).map(({ part, items }) => ({ part, epsilon: fixedOf(items) }))),
         weight,
         lossOptions,
       );
       weightsChanged = false;
       let grads: tf.NamedTensorMap | undefined;
-      for (const { part, items } of partsOf(shares[0] ?? [])) {
+      for (const { part, items } of partsOf(shares[0] ?? [], 0)) {
         tokens += part.tokens;
+        model.beginPass(step, part.offset, part.batch);
         const r = partGradients(
           model,
           variables,

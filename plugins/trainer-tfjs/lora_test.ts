@@ -53,6 +53,18 @@ describe("@ual/trainer-tfjs with init and lora", () => {
     rest.forEach((loss, i) => expect(loss).toBeCloseTo(whole[i + 2]!, 5));
   });
 
+  it("train() with lora on 2 threads gives the single thread's losses (dropout masks drawn per sample)", async () => {
+    const run = async (threads: number, microBatchSize: number) => {
+      const { trainer, logs } = await makeTrainer({ backend: "wasm", init: base, lora: { dropout: 0.1 }, maxSteps: 3, batchSize: 4, microBatchSize, threads }, { runDir: runDir() });
+      return { losses: losses(await drain(trainer, input)), logs };
+    };
+    const one = await run(1, 4);
+    const two = await run(2, 1);
+    expect(two.logs.join("\n")).toContain("data parallel: 2 threads");
+    expect(two.losses).toHaveLength(3);
+    two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i]!, 5));
+  });
+
   it("train() refuses lora without an init model", async () => {
     const { trainer } = await makeTrainer({ backend: "cpu", lora: {}, maxSteps: 1 }, { runDir: runDir() });
     await expect(drain(trainer, input)).rejects.toThrow(/lora needs a pretrained model/);
@@ -106,6 +118,19 @@ describe("@ual/trainer-tfjs with a GPT-2 init and lora", () => {
     merged.model.dispose();
     base.model.dispose();
   });
+
+  for (const lora of [undefined, { r: 4 }]) {
+    it(`train() of a GPT-2 init model ${lora ? "with lora" : "fully"} on 2 threads gives the single thread's losses`, async () => {
+      const run = async (threads: number) => {
+        const { trainer, logs } = await makeTrainer({ backend: "wasm", init: gpt2, ...(lora ? { lora } : {}), maxSteps: 3, batchSize: 4, lr: 1e-2, threads }, { runDir: runDir() });
+        return { losses: losses(await drain(trainer, input)), logs };
+      };
+      const one = await run(1);
+      const two = await run(2);
+      expect(two.logs.join("\n")).toContain("data parallel: 2 threads");
+      two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i]!, 5));
+    });
+  }
 
   it("train() with lora on GPT-2 resumes from its adapters with the same losses", async () => {
     // Also shows that the base stays as loaded: the resumed run reloads it from the init folder.

@@ -61,7 +61,9 @@ export const trainerOptions = z.strictObject({
   /**
    * Threads that each compute a share of every batch (data parallel; tfjs-backend-wasm is
    * single-threaded under Node, so this is how wasm training uses more cores). Default 1, which
-   * keeps results bit-identical across machines; `auto`: one per core. The sum of the shares'
+   * keeps results bit-identical across machines; `auto`: one per core, but only as many as whose
+   * copies of the model (each thread holds one, a LoRA run's frozen base included) fit the memory
+   * available when training starts. Works with `init` and `lora`. The sum of the shares'
    * gradients is the batch's (up to float summation order). Not with an online estimator or a
    * manifest loss stage, and not on native backends (they are multi-threaded already).
    */

@@ -121,6 +121,7 @@ export const plugin = definePlugin({
             chatFormat,
             ...(tokenizerFile ? { tokenizerFile } : {}),
             ...(init !== undefined ? { init } : {}),
+            ...(pretrained !== undefined ? { initParameters: pretrained.parameters } : {}),
             ...(options.lora !== undefined ? { lora: options.lora } : {}),
           },
           input,

@@ -5,9 +5,12 @@
 //    are), one tensor at a time, to a temporary folder.
 // 2. A fresh child process loads it with loadHfModel (widening BF16 to float32 tensor by tensor),
 //    attaches LoRA (r 8, alpha 16, dropout 0.1 on q_proj and v_proj, spec §5.2), and runs a few
-//    AdamW steps on one sequence; it reports its peak RSS (the kernel's VmHWM) after loading and
-//    after training. The float32 weights alone are 4 bytes per parameter: loading must not hold
-//    two copies of them, so the post-load peak should stay near that plus the wasm runtime.
+//    AdamW steps on one sequence, with the gradients the trainer takes (leanVariableGrads); it
+//    reports, per phase, the RSS (now and the kernel's high-water mark VmHWM), the wasm heap (which
+//    only grows: its size is the high-water mark of tfjs' allocations), the bytes of the tensor
+//    buffers alive and the most alive during the phase. The float32 weights alone are 4 bytes per
+//    parameter: loading must not hold two copies of them, and a LoRA step should add little more
+//    than the activations the backward pass needs.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,12 +60,41 @@ if (values.make !== undefined) {
 } else if (values.train !== undefined) {
   const tf = await import("@tensorflow/tfjs-core");
   const { attachLora, llamaParameterCount, loadHfModel } = await import("@ual/models");
-  const { createAdamW, selectBackend, smoothedCrossEntropy } = await import("@ual/nn");
+  const { createAdamW, leanVariableGrads, selectBackend, smoothedCrossEntropy } = await import("@ual/nn");
   await selectBackend("wasm");
+  // Tensor buffers alive on the heap: counted where the backend allocates (move) and frees them.
+  const backend = tf.backend();
+  const sizes = new Map();
+  let live = 0;
+  let most = 0;
+  const move = backend.move.bind(backend);
+  const disposeData = backend.disposeData.bind(backend);
+  backend.move = (dataId, values, shape, dtype, refCount) => {
+    const bytes = dtype === "string" ? 0 : shape.reduce((a, b) => a * b, 1) * (dtype === "bool" ? 1 : 4);
+    sizes.set(dataId, bytes);
+    live += bytes;
+    most = Math.max(most, live);
+    return move(dataId, values, shape, dtype, refCount);
+  };
+  backend.disposeData = (dataId, force) => {
+    const freed = disposeData(dataId, force);
+    if (freed && sizes.has(dataId)) {
+      live -= sizes.get(dataId);
+      sizes.delete(dataId);
+    }
+    return freed;
+  };
+  const status = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync("/proc/self/status", "utf8"))[1]) / 1024;
+  const phases = [];
+  const phase = (name) => {
+    phases.push({ name, rssMb: status("VmRSS"), peakRssMb: status("VmHWM"), heapMb: (backend.wasm?.HEAPU8?.length ?? 0) / 1024 ** 2, tensorMb: tf.memory().numBytes / 1024 ** 2, liveMb: live / 1024 ** 2, mostMb: most / 1024 ** 2 });
+    most = live;
+  };
   let started = performance.now();
   const { model } = await loadHfModel(values.train, { trainable: false });
   const loadSeconds = (performance.now() - started) / 1000;
   const afterLoad = peakRssMb();
+  phase("load");
   const lora = attachLora(model, { r: 8, alpha: 16, dropout: 0.1 });
   const adam = createAdamW(lora.variables, { weightDecay: 0.01 });
   const time = Number(values.time);
@@ -71,16 +103,28 @@ if (values.make !== undefined) {
   const vars = [...lora.variables.values()];
   const nameOf = new Map([...lora.variables].map(([n, v]) => [v.name, n]));
   const losses = [];
-  started = performance.now();
+  phase("attach LoRA, AdamW");
+  const seconds = [];
   for (let s = 0; s < Number(values.steps); s++) {
-    const { value, grads } = tf.variableGrads(() => smoothedCrossEntropy(model.logits(ids), labels, 0.1), vars);
+    started = performance.now();
+    const { value, grads } = leanVariableGrads(() => {
+      const loss = smoothedCrossEntropy(model.logits(ids), labels, 0.1);
+      if (s === 0) phase("step 1: forward (tape)");
+      return loss;
+    }, vars);
+    if (s === 0) phase("step 1: backward");
     losses.push(value.dataSync()[0]);
     const byName = {};
     for (const [k, g] of Object.entries(grads)) byName[nameOf.get(k)] = g;
     adam.update(byName, 3e-4);
     tf.dispose([value, ...Object.values(grads)]);
+    seconds.push((performance.now() - started) / 1000);
+    if (s === 0) phase("step 1: AdamW update");
   }
-  const stepSeconds = (performance.now() - started) / 1000 / Number(values.steps);
+  phase(`steps 2…${values.steps}`);
+  // the first step warms up (XNNPACK operators, heap growth): the mean is over the others
+  const rest = seconds.length > 1 ? seconds.slice(1) : seconds;
+  const stepSeconds = rest.reduce((a, b) => a + b, 0) / rest.length;
   console.log(JSON.stringify({
     parameters: llamaParameterCount(CONFIG),
     adapterParameters: vars.reduce((n, v) => n + v.size, 0),
@@ -94,6 +138,7 @@ if (values.make !== undefined) {
     stepSeconds,
     time,
     losses,
+    phases,
   }));
 } else {
   const self = fileURLToPath(import.meta.url);
@@ -113,8 +158,10 @@ if (values.make !== undefined) {
       `LoRA fine-tuning, ${(r.parameters / 1e6).toFixed(1)}M parameters (${r.adapterParameters} trainable), 1 × ${r.time} tokens, wasm:\n` +
         `  float32 weights:        ${r.float32WeightsMb.toFixed(0)} MiB\n` +
         `  peak RSS after loading: ${r.peakRssAfterLoadMb.toFixed(0)} MiB (load ${r.loadSeconds.toFixed(1)} s)\n` +
-        `  peak RSS after ${r.losses.length} steps: ${r.peakRssMb.toFixed(0)} MiB (${r.stepSeconds.toFixed(1)} s/step; losses ${r.losses.map((l) => l.toFixed(3)).join(", ")})\n` +
-        `  tfjs tensors at the end: ${r.wasmTensorMb.toFixed(0)} MiB; wasm heap: ${r.wasmHeapMb.toFixed(0)} MiB`,
+        `  peak RSS after ${r.losses.length} steps: ${r.peakRssMb.toFixed(0)} MiB (${r.stepSeconds.toFixed(2)} s/step after the first; losses ${r.losses.map((l) => l.toFixed(3)).join(", ")})\n` +
+        `  tfjs tensors at the end: ${r.wasmTensorMb.toFixed(0)} MiB; wasm heap: ${r.wasmHeapMb.toFixed(0)} MiB\n` +
+        `  phase                    RSS  peak RSS  wasm heap  tensors (tf)  buffers alive  most alive  (MiB)\n` +
+        r.phases.map((p) => `  ${p.name.padEnd(22)} ${[p.rssMb, p.peakRssMb, p.heapMb, p.tensorMb, p.liveMb, p.mostMb].map((x, i) => x.toFixed(0).padStart([5, 9, 10, 13, 14, 11][i])).join(" ")}`).join("\n"),
     );
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });

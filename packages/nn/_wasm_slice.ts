@@ -1,0 +1,64 @@
+import { type KernelConfig, type KernelFunc, slice_util, type TensorInfo, util } from "@tensorflow/tfjs-core";
+
+/** The parts of tfjs-backend-wasm 4.x this kernel uses (internal, so typed here by hand). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: TensorInfo["dtype"]): TensorInfo;
+  /** A view of the tensor's memory on the heap (no copy); stale once the heap grows. */
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  readSync(dataId: object): Uint8Array[] | ArrayLike<number>;
+  dataIdMap: { get(dataId: object): { stringBytes?: Uint8Array[] } | undefined };
+}
+
+/**
+ * Calls `copy(from, to, length)` for every run of the slice's innermost axis, in order: the
+ * source offset in `x` (row-major, `shape`) and the offset in the output.
+ */
+function forEachRun(shape: readonly number[], begin: readonly number[], size: readonly number[], copy: (from: number, to: number, length: number) => void): void {
+  const rank = shape.length;
+  const strides = util.computeStrides([...shape]);
+  const inner = size[rank - 1] as number;
+  const runs = util.sizeFromShape(size.slice(0, -1) as number[]);
+  const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
+  for (let run = 0; run < runs; run++) {
+    let from = begin[rank - 1] as number;
+    for (let d = 0; d < rank - 1; d++) from += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
+    copy(from, run * inner, inner);
+    // odometer over the outer axes
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (size[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/**
+ * `Slice` for wasm that reads the input in place. tfjs-backend-wasm's own copies the *whole*
+ * input out of the heap into JavaScript before taking the slice (`readSync`), so slicing a block
+ * of columns out of a 32000 × 768 weight cost a 94 MiB copy, each time, outside the heap. The
+ * values are the same: a row-major copy of the slice's runs.
+ */
+const sliceInPlace: KernelFunc = ({ inputs, attrs, backend }) => {
+  const wasm = backend as unknown as WasmBackend;
+  const x = inputs["x"] as TensorInfo;
+  const [begin, size] = slice_util.parseSliceParams(x as never, attrs?.["begin"] as number[], attrs?.["size"] as number[]) as [number[], number[]];
+  const out = wasm.makeOutput(size, x.dtype);
+  if (util.sizeFromShape(size) === 0) return out;
+  if (x.dtype === "string") {
+    const values = wasm.readSync(x.dataId) as Uint8Array[];
+    const result: Uint8Array[] = [];
+    forEachRun(x.shape, begin, size, (from, _to, length) => result.push(...values.slice(from, from + length)));
+    const data = wasm.dataIdMap.get(out.dataId);
+    if (data !== undefined) data.stringBytes = result;
+    return out;
+  }
+  if (x.shape.length === 0) return out;
+  // views taken after makeOutput: an allocation may have grown (and so replaced) the heap
+  const from = wasm.typedArrayFromHeap(x);
+  const to = wasm.typedArrayFromHeap(out);
+  forEachRun(x.shape, begin, size, (start, at, length) => to.set(from.subarray(start, start + length), at));
+  return out;
+};
+
+/** The kernel, registered for the wasm backend only. */
+export const wasmSliceKernels: readonly KernelConfig[] = [{ kernelName: "Slice", backendName: "wasm", kernelFunc: sliceInPlace }];
