@@ -1,8 +1,10 @@
 /**
  * `@ual/models`: the model zoo the trainer and evaluators share — tokenizers (byte-level and
- * Hugging Face `tokenizer.json`), the chat template of spec §5.4, GPT-2-family decoder-only
- * transformers on TensorFlow.js with Hugging Face weight names, their weights on disk, and the
- * memory estimate that keeps training inside the wasm heap.
+ * Hugging Face `tokenizer.json`), chat formats (spec §5.4's template or a model's own
+ * chat_template), GPT-2 and Llama-family (Llama, Mistral, Qwen2) decoder-only transformers on
+ * TensorFlow.js with Hugging Face weight names, loading and saving them, LoRA with PEFT adapters,
+ * generation with a KV cache, scoring, and the memory estimate that keeps training inside the
+ * wasm heap.
  *
  * @module
  */
