@@ -138,7 +138,14 @@ export function bars(title: string, yLabel: string, categories: readonly string[
 export function scatter(title: string, points: ReadonlyArray<{ x: number; y: number; label: string }>): string {
   const pts = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (pts.length === 0) return "";
-  const f = frame(title, "PC 1", "PC 2", [Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x))], [Math.min(...pts.map((p) => p.y)), Math.max(...pts.map((p) => p.y))]);
+  // 5% of room on each side, so that the outermost points sit inside the axes, not on them
+  const padded = (values: number[]): [number, number] => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const pad = (hi - lo) * 0.05;
+    return [lo - pad, hi + pad];
+  };
+  const f = frame(title, "PC 1", "PC 2", padded(pts.map((p) => p.x)), padded(pts.map((p) => p.y)));
   const labels = [...new Set(pts.map((p) => p.label))];
   for (const p of pts) f.body.push(`<circle class="point" cx="${f.x(p.x).toFixed(1)}" cy="${f.y(p.y).toFixed(1)}" r="2.5" fill="${PALETTE[labels.indexOf(p.label) % PALETTE.length]}" fill-opacity="0.7"/>`);
   return svg("scatter", f.body, labels.map((l, i) => [l, PALETTE[i % PALETTE.length] as string]));
