@@ -1,6 +1,36 @@
 import { z } from "@ual/core";
 import { requestOptionFields } from "@ual/llm";
 
+const fileName = z.string().regex(/^(?!\.\.?$)[^/\\]+$/, "a file name, without a directory");
+
+/**
+ * The `generate:` block of `@ual/eval-judge`: how the judge writes model A's answers itself when
+ * it is given a trained model (the `model` artifact) instead of a `responses:` file.
+ */
+export const answerGenerationOptions = z.strictObject({
+  /** The most tokens per answer (per turn); generation also stops at EOS, a `stop` text or the context length. */
+  maxNewTokens: z.int().min(1).default(256),
+  /** 0 (default) decodes greedily, so a rerun writes the same answers and the judge's cache answers them. */
+  temperature: z.number().min(0).default(0),
+  /** Sample from the k most likely tokens only (temperature > 0). */
+  topK: z.int().min(1).optional(),
+  /** Sample from the smallest set of tokens whose probability reaches p (temperature > 0). */
+  topP: z.number().gt(0).max(1).optional(),
+  /** Seeds the draws when temperature > 0; default the run's seed (`run.seed`). */
+  seed: z.int().optional(),
+  /** An answer ends before the first of these; the default is where a `{user}` template's next user turn would begin. */
+  stop: z.array(z.string().min(1)).default(["\n### User:"]),
+  /** Questions answered at once (batches of similar prompt length). */
+  batchSize: z.int().min(1).default(8),
+  /** The tfjs backend to generate on (see `@ual/nn`'s `selectBackend`). */
+  backend: z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** The answers' file in the run directory, in the `{"id", "response"}` form `responses:` and `baseline:` read. */
+  output: fileName.default("responses.jsonl"),
+});
+
+/** The `generate:` options, defaults applied. */
+export type AnswerGenerationOptions = z.output<typeof answerGenerationOptions>;
+
 /** The `with:` block of the `@ual/eval-judge` stage in a manifest. */
 export const evalJudgeOptions = z.strictObject({
   /** The judge's API: `openai` (structured outputs) or `anthropic` (a forced tool call). */
@@ -9,8 +39,13 @@ export const evalJudgeOptions = z.strictObject({
   model: z.string().min(1),
   /** The questions: JSONL of MT-bench's `{question_id, category, turns}` or `{id, prompt, category?}` (relative to the manifest). */
   prompts: z.string().min(1),
-  /** Model A's answers (the model under test): JSONL of `{id, response}` or MT-bench's `{question_id, choices: [{turns}]}`; default: the `responses` artifact of an earlier stage. */
+  /**
+   * Model A's answers (the model under test): JSONL of `{id, response}` or MT-bench's `{question_id, choices: [{turns}]}`.
+   * Default: the `responses` artifact of an earlier stage; else the judge generates them with the `model` artifact (a trainer's checkpoint, see `generate`).
+   */
   responses: z.string().min(1).optional(),
+  /** How model A's answers are generated when they come from the `model` artifact (no `responses:`); see {@linkcode answerGenerationOptions}. */
+  generate: answerGenerationOptions.optional(),
   /** Model B's answers (the baseline), in the same formats. */
   baseline: z.string().min(1),
   /** `first`: judge the first turn of each question (default); `all`: judge the whole multi-turn exchange. */
@@ -20,7 +55,7 @@ export const evalJudgeOptions = z.strictObject({
     .strictObject({ a: z.string().min(1).default("responses"), b: z.string().min(1).default("baseline") })
     .default({ a: "responses", b: "baseline" }),
   /** The per-question verdicts' file in the run directory. */
-  output: z.string().regex(/^(?!\.\.?$)[^/\\]+$/, "a file name, without a directory").default("judge.jsonl"),
+  output: fileName.default("judge.jsonl"),
   /** Judge at most this many questions (the first ones of `prompts`). */
   limit: z.int().positive().optional(),
   /** A judge template file with `{question}`, `{answer_a}` and `{answer_b}` (and optionally `{fence}`), instead of the built-in prompt. */
@@ -34,6 +69,14 @@ export const evalJudgeOptions = z.strictObject({
   /** OpenAI only: the sampling seed (best effort determinism). */
   seed: z.int().optional(),
   ...requestOptionFields,
+}).superRefine((options, ctx) => {
+  // Checked with the manifest, before any training: both mistakes would only show after it.
+  if (options.responses !== undefined && options.generate !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["generate"], message: "generate: applies only when the judge answers with the trained model; remove it, or remove responses: to judge the model the run trains" });
+  }
+  if (options.generate !== undefined && options.generate.output === options.output) {
+    ctx.addIssue({ code: "custom", path: ["generate", "output"], message: `the generated answers would overwrite the verdicts' file ${options.output}; choose another name` });
+  }
 });
 
 /** The options of `@ual/eval-judge`, defaults applied. */

@@ -45,6 +45,26 @@ describe("plugin", () => {
     expect(plugin.options.safeParse({ ...required, output: ".." }).success).toBe(false);
   });
 
+  it("plugin options: generate: has documented defaults, and is refused with responses: or when it would overwrite the verdicts' file", () => {
+    expect(plugin.options.parse({ ...required, generate: {} }).generate).toEqual({
+      maxNewTokens: 256,
+      temperature: 0,
+      stop: ["\n### User:"],
+      batchSize: 8,
+      backend: "auto",
+      output: "responses.jsonl",
+    });
+    expect(plugin.options.parse({ ...required, generate: { temperature: 0.7, topK: 40, topP: 0.9, seed: 3 } }).generate).toMatchObject({ temperature: 0.7, topK: 40, topP: 0.9, seed: 3 });
+    const withResponses = plugin.options.safeParse({ ...required, responses: "a.jsonl", generate: { maxNewTokens: 8 } });
+    expect(withResponses.success).toBe(false);
+    expect(withResponses.error?.issues).toEqual([expect.objectContaining({ path: ["generate"], message: expect.stringContaining("remove responses:") })]);
+    const clash = plugin.options.safeParse({ ...required, output: "x.jsonl", generate: { output: "x.jsonl" } });
+    expect(clash.error?.issues).toEqual([expect.objectContaining({ path: ["generate", "output"], message: expect.stringContaining("overwrite the verdicts' file x.jsonl") })]);
+    for (const bad of [{ output: "../r.jsonl" }, { temperature: -1 }, { topP: 0 }, { maxNewTokens: 0 }, { backend: "gpu" }, { beams: 4 }]) {
+      expect(plugin.options.safeParse({ ...required, generate: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it("createOpenAIJudgeProvider() asks for the verdict's strict JSON schema, and puts every answer-shaping parameter into params", () => {
     const provider = createOpenAIJudgeProvider(plugin.options.parse({ ...required, topP: 0.9, seed: 7 }), none);
     expect(provider.params).toEqual({
