@@ -39,6 +39,40 @@ describe("ual run on a matrix, and ual compare", () => {
     expect(compare.stdout).toBe(first.stdout);
   });
 
+  test("matrix.baseline adds each arm minus the baseline, paired by seed; compare --baseline agrees; a baseline that is no arm is refused", () => {
+    const dir = tempDir();
+    const manifest = join(dir, "paired.yaml");
+    const lines = (baseline: string) => [
+      "apiVersion: ual/v1",
+      "name: paired",
+      "stages:",
+      `  source: { use: "${FIXTURES}#list-source", with: { count: 2 } }`,
+      `  evaluators: [{ use: "${FIXTURES}#metric", with: { base: 1 } }]`,
+      "matrix:",
+      "  seeds: [1, 2]",
+      `  baseline: ${baseline}`,
+      "  arms:",
+      "    a: {}",
+      '    b: { "stages.evaluators[0].with.base": 3 }',
+    ];
+    writeFileSync(manifest, lines("c").join("\n"));
+    const bad = ual(["validate", manifest]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${manifest}:8:13 matrix.baseline: "c" is not an arm; expected one of a, b`);
+    writeFileSync(manifest, lines("a").join("\n"));
+    const runs = join(dir, "runs");
+    const run = ual(["run", manifest, "--runs-dir", runs]);
+    expect(run.code, run.stderr).toBe(0);
+    // each seed moves both arms by seed/100: the per-arm intervals are ±0.0635, the paired difference is exactly 2
+    expect(run.stdout).toContain("each arm − a, paired by seed");
+    expect(run.stdout).toMatch(/fixture\/metric all score\s+\+2\.0000 ± 0\.0000 \(n=2\)\n/);
+    const compare = ual(["compare", join(runs, "paired.matrix.json"), "--baseline", "a"]);
+    expect(compare.stdout).toBe(run.stdout);
+    const wrong = ual(["compare", join(runs, "paired.matrix.json"), "--baseline", "z"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--baseline z is not an arm of these runs (a, b)");
+  });
+
   test("compare rejects what is not a run", () => {
     const { code, stderr } = ual(["compare", join(tempDir(), "nothing")]);
     expect(code).toBe(2);

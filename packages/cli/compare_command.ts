@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { compareRuns, readRunEvents, type RunEvents } from "@ual/core";
+import { compareRuns, pairedDifferences, readRunEvents, type RunEvents } from "@ual/core";
 import { CliError, EXIT } from "./exit_codes.ts";
-import { formatComparison } from "./format_comparison.ts";
+import { formatComparison, formatDifferences } from "./format_comparison.ts";
 import type { CliIO } from "./io.ts";
 
 /**
@@ -37,10 +37,19 @@ export async function collectRuns(paths: readonly string[]): Promise<RunEvents[]
   );
 }
 
-export async function compareCommand(paths: readonly string[], options: { json?: boolean }, io: CliIO): Promise<number> {
+export async function compareCommand(paths: readonly string[], options: { json?: boolean; baseline?: string }, io: CliIO): Promise<number> {
   const runs = await collectRuns(paths);
   const rows = compareRuns(runs);
-  if (options.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
-  else io.stdout.write(formatComparison(rows, [...new Set(runs.map((r) => r.arm))]));
+  const arms = [...new Set(runs.map((r) => r.arm))];
+  if (options.baseline !== undefined && !arms.includes(options.baseline)) {
+    io.stderr.write(`ual compare: --baseline ${options.baseline} is not an arm of these runs (${arms.join(", ")})\n`);
+    return EXIT.invalid;
+  }
+  const differences = options.baseline !== undefined ? pairedDifferences(runs, options.baseline) : undefined;
+  if (options.json) io.stdout.write(`${JSON.stringify(differences ? { metrics: rows, baseline: options.baseline, differences } : rows)}\n`);
+  else {
+    io.stdout.write(formatComparison(rows, arms));
+    if (differences && options.baseline !== undefined) io.stdout.write(formatDifferences(differences, options.baseline, arms));
+  }
   return EXIT.ok;
 }

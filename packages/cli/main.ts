@@ -96,6 +96,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command("compare")
     .description("compare runs: every metric per arm as mean ± 95% CI over the runs (seeds) of each arm")
     .argument("<runs...>", "run directories, or a matrix summary (runs/<name>.matrix.json)")
+    .option("--baseline <arm>", "also print each arm minus this one, paired by seed (mean ± 95% CI)")
     .option("--json", "print the rows as JSON")
     .action(async (runs: string[], options) => {
       code = await compareCommand(runs, options, io);

@@ -3,7 +3,7 @@ import { renderReport } from "@ual/reporter-html";
 import { collectRuns } from "./compare_command.ts";
 import { createConsoleReporter } from "@ual/reporter-console";
 import { EXIT } from "./exit_codes.ts";
-import { formatComparison } from "./format_comparison.ts";
+import { formatComparison, formatDifferences } from "./format_comparison.ts";
 import type { CliIO } from "./io.ts";
 
 /** Options of `ual run`. */
@@ -52,8 +52,12 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   const arms = [...new Set(matrix.cells.map((c) => c.arm))];
   const report = result.summary.replace(/\.matrix\.json$/, ".report.html");
   await writeFileAtomic(report, renderReport(await collectRuns([result.summary]), { title: `UAL experiment ${matrix.name}` }));
-  if (options.json) io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, summary: result.summary })}\n`);
-  else io.stdout.write(formatComparison(result.metrics, arms));
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, ...(result.differences ? { baseline: matrix.baseline, differences: result.differences } : {}), summary: result.summary })}\n`);
+  } else {
+    io.stdout.write(formatComparison(result.metrics, arms));
+    if (result.differences && matrix.baseline !== undefined) io.stdout.write(formatDifferences(result.differences, matrix.baseline, arms));
+  }
   if (!options.quiet) io.stderr.write(`matrix ${result.status}: ${result.cells.length} of ${matrix.cells.length} cells (${result.cells.filter((c) => c.skipped).length} reused) → ${result.summary}, report ${report}\n`);
   return STATUS_CODE[result.status];
 }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { JsonObject } from "./json.ts";
 import { EVENT_LOG, readEventLog, readRunRecord } from "./run_dir.ts";
 import { meanCi95, type MeanCi } from "./mean_ci95.ts";
+import { metricValues } from "./_metric_values.ts";
 
 /** A finished run's events, with the arm and seed it stands for. */
 export interface RunEvents {
@@ -55,15 +56,7 @@ export async function readRunEvents(runDir: string): Promise<RunEvents> {
 export function compareRuns(runs: readonly RunEvents[]): MetricRow[] {
   const rows = new Map<string, { evaluator: string; metric: string; subset?: string; values: Map<string, number[]> }>();
   for (const run of runs) {
-    const last = new Map<string, { evaluator: string; metric: string; subset?: string; value: number }>();
-    for (const event of run.events) {
-      if (event.type !== "eval" || typeof event.value !== "number") continue;
-      const evaluator = String(event.evaluator);
-      const metric = String(event.metric);
-      const subset = typeof event.subset === "string" ? event.subset : undefined;
-      last.set(JSON.stringify([evaluator, metric, subset ?? null]), { evaluator, metric, ...(subset !== undefined ? { subset } : {}), value: event.value });
-    }
-    for (const [key, { value, ...id }] of last) {
+    for (const [key, { value, ...id }] of metricValues(run)) {
       let row = rows.get(key);
       if (!row) rows.set(key, (row = { ...id, values: new Map() }));
       const values = row.values.get(run.arm) ?? [];

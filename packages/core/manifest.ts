@@ -54,6 +54,8 @@ export const manifestSchema = z.strictObject({
     .strictObject({
       seeds: z.array(z.int().min(0)).min(1).default([1337]),
       arms: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), z.record(z.string().regex(/^(stages|run|reporters)(\.[A-Za-z0-9_]+|\[\d+\])*$/), z.unknown())),
+      /** An arm the others are compared with seed by seed (paired differences, mean ± 95% CI). */
+      baseline: z.string().min(1).optional(),
     })
     .optional(),
 });
@@ -64,7 +66,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   "": Object.keys(manifestSchema.shape),
   run: ["seed", "runsDir"],
-  matrix: ["seeds", "arms"],
+  matrix: ["seeds", "arms", "baseline"],
   stages: ["source", "uncertainty", "mapper", "loss", "trainer", "evaluators"],
   stage: Object.keys(stageRefSchema.shape),
 };

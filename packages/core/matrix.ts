@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { compareRuns, readRunEvents, type MetricRow } from "./compare_runs.ts";
+import { type PairedDifferenceRow, pairedDifferences } from "./paired_differences.ts";
 import { writeJsonAtomic } from "./atomic_write.ts";
 import { ManifestError, type ManifestIssue } from "./errors.ts";
 import { parseManifestText } from "./manifest.ts";
@@ -22,6 +23,8 @@ export interface ResolvedMatrix {
   file?: string;
   baseDir: string;
   cells: MatrixCell[];
+  /** `matrix.baseline`: the arm the others are compared with, seed by seed. */
+  baseline?: string;
 }
 
 type Json = unknown;
@@ -67,7 +70,7 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
   const source = parseManifestText(text);
   if (source.issues.length > 0) throw new ManifestError(source.issues, options.file);
   const data = source.data as Record<string, Json> | undefined;
-  const matrix = data && typeof data === "object" ? (data.matrix as { seeds?: number[]; arms?: Record<string, Record<string, Json>> } | undefined) : undefined;
+  const matrix = data && typeof data === "object" ? (data.matrix as { seeds?: number[]; arms?: Record<string, Record<string, Json>>; baseline?: unknown } | undefined) : undefined;
   // The base manifest (with its matrix block) is checked first, with lines.
   const base = await resolveManifest(text, options).catch((error: unknown) => {
     // A base whose stages are only completed by the arms is fine; anything else is not.
@@ -101,8 +104,12 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
       }
     }
   }
+  const baseline = typeof matrix.baseline === "string" ? matrix.baseline : undefined;
+  if (baseline !== undefined && !arms.some(([arm]) => arm === baseline)) {
+    issues.push({ path: ["matrix", "baseline"], message: `"${baseline}" is not an arm; expected one of ${arms.map(([arm]) => arm).join(", ")}`, ...source.locate(["matrix", "baseline"]) });
+  }
   if (issues.length > 0) throw new ManifestError(issues, options.file);
-  return { name, isMatrix: true, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells };
+  return { name, isMatrix: true, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells, ...(baseline !== undefined ? { baseline } : {}) };
 }
 
 /** Reads and resolves a manifest file as a matrix (a manifest without `matrix:` is a matrix of one cell). */
@@ -117,6 +124,8 @@ export interface MatrixResult {
   cells: Array<{ arm: string; seed: number; runId: string; runDir: string; status: RunResult["status"]; skipped: boolean }>;
   /** Every metric, mean ± 95% CI per arm over the seeds. */
   metrics: MetricRow[];
+  /** With `matrix.baseline`: every other arm minus the baseline, paired by seed, mean ± 95% CI. */
+  differences?: PairedDifferenceRow[];
   /** Where the summary was written (`<runsDir>/<name>.matrix.json`). */
   summary: string;
 }
@@ -152,7 +161,8 @@ export async function runMatrix(matrix: ResolvedMatrix, options: RunOptions & { 
   }
   const runs = await Promise.all(cells.filter((c) => c.status === "completed").map(async (c) => ({ ...(await readRunEvents(c.runDir)), arm: c.arm, seed: c.seed })));
   const metrics = compareRuns(runs);
+  const differences = matrix.baseline !== undefined && runs.some((r) => r.arm === matrix.baseline) ? pairedDifferences(runs, matrix.baseline) : undefined;
   const summary = join(runsDir, `${matrix.name}.matrix.json`);
-  await writeJsonAtomic(summary, { name: matrix.name, status, cells, metrics });
-  return { status, cells, metrics, summary };
+  await writeJsonAtomic(summary, { name: matrix.name, status, cells, metrics, ...(differences ? { baseline: matrix.baseline, differences } : {}) });
+  return { status, cells, metrics, ...(differences ? { differences } : {}), summary };
 }

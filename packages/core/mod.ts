@@ -30,4 +30,5 @@ export * from "./use_plugin.ts";
 export * from "./student_t_quantile.ts";
 export * from "./mean_ci95.ts";
 export * from "./compare_runs.ts";
+export * from "./paired_differences.ts";
 export * from "./matrix.ts";
