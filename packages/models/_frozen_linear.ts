@@ -1,4 +1,4 @@
-import { concat, customGrad, type GradSaveFunc, slice, type Tensor, type Tensor2D, tidy, transpose } from "@tensorflow/tfjs-core";
+import { concat, customGrad, type GradSaveFunc, slice, type Tensor, type Tensor2D, tidy, transpose, type Variable } from "@tensorflow/tfjs-core";
 import { matMulPlain, matMulUncached } from "@ual/nn";
 
 /**
@@ -44,4 +44,15 @@ export function frozenLinear(x: Tensor2D, w: Tensor2D): Tensor2D {
     };
   });
   return op(x) as Tensor2D;
+}
+
+/**
+ * x [N, in] · Wᵀ for a weight stored [out, in] (PyTorch's `nn.Linear`, a tied embedding used as
+ * the LM head): the plain product with an explicit transpose when W trains (the flag-free form
+ * XNNPACK runs fast), {@linkcode frozenLinear} when it is frozen (no gradient of its own, no
+ * transposed copy). The two give the same values; every model product of this shape goes here.
+ */
+export function linearTransposed(x: Tensor2D, w: Variable | Tensor2D): Tensor2D {
+  const trains = (w as Partial<Variable>).trainable === true;
+  return trains ? matMulPlain(x, transpose(w) as Tensor2D) : frozenLinear(x, w as Tensor2D);
 }

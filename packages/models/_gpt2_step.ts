@@ -1,29 +1,16 @@
-import {
-  add,
-  concat,
-  gather,
-  mul,
-  reshape,
-  softmax,
-  split,
-  type Tensor,
-  type Tensor1D,
-  type Tensor2D,
-  type Tensor3D,
-  type Tensor4D,
-  tensor1d,
-  tensor4d,
-  transpose,
-} from "@tensorflow/tfjs-core";
-import { gelu, layerNorm, matMulPlain } from "@ual/nn";
+import { add, gather, reshape, split, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, tensor1d, transpose } from "@tensorflow/tfjs-core";
+import { gelu, layerNorm } from "@ual/nn";
 import type { KvCache, StepOutput } from "./causal_lm.ts";
 import type { Gpt2Model } from "./create_gpt2.ts";
+import { cachedAttention, stepAttentionBias } from "./_cached_attention.ts";
+import { linearTransposed } from "./_frozen_linear.ts";
 
 /**
  * The GPT-2 forward of {@linkcode createGpt2} over new tokens `ids` [B, tNew] at explicit
  * positions, attending to `past` plus themselves. `keyMask[b][j]` (length past + tNew) hides padded
  * keys. Left-padded batches need per-row positions, which the training forward (positions
- * 0…T-1 for every row) does not offer — hence this separate path, numerically the same ops.
+ * 0…T-1 for every row) does not offer — hence this separate path, with the training forward's ops in
+ * its order (attention as @ual/nn's scaledDotProductAttention: q scaled first).
  * The linear layers go through `model.linear`, so attached (unmerged) LoRA adapters apply here too.
  */
 export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput {
@@ -31,26 +18,14 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
   const dh = d / heads;
   const [batch, time] = ids.shape;
   const pastLength = past?.keys[0]?.shape[2] ?? 0;
-  const total = pastLength + time;
   const w = <T extends Tensor>(name: string): T => {
     const found = model.variables.get(name);
     if (found === undefined) throw new Error(`GPT-2: no weight ${name}`);
     return found as Tensor as T;
   };
-  // Additive bias [B, 1, tNew, total]: query i (absolute pastLength + i) sees keys j ≤ it that are real.
-  const biasValues = new Float32Array(batch * time * total);
-  for (let b = 0; b < batch; b++) {
-    const mask = keyMask[b] as Uint8Array;
-    for (let i = 0; i < time; i++) {
-      for (let j = 0; j < total; j++) {
-        const visible = j <= pastLength + i && mask[j] === 1;
-        biasValues[(b * time + i) * total + j] = visible ? 0 : -1e9;
-      }
-    }
-  }
   const keys: Tensor4D[] = [];
   const values: Tensor4D[] = [];
-  const bias = tensor4d(biasValues, [batch, 1, time, total]);
+  const bias = stepAttentionBias(keyMask, batch, time, pastLength);
   const wte = w<Tensor2D>("transformer.wte.weight");
   const tokens = gather(wte, reshape(ids, [batch * time]));
   const positionEmbeddings = gather(w<Tensor2D>("transformer.wpe.weight"), tensor1d(positions, "int32"));
@@ -61,25 +36,15 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
     const qkv = model.linear(`${p}.attn.c_attn`, a);
     const byHead = transpose(reshape(qkv, [batch, time, 3 * heads, dh]), [0, 2, 1, 3]);
     const [q, kNew, vNew] = split(byHead, 3, 1) as [Tensor4D, Tensor4D, Tensor4D];
-    const pk = past?.keys[l];
-    const pv = past?.values[l];
-    const k = pk === undefined ? kNew : (concat([pk, kNew], 2) as Tensor4D);
-    const v = pv === undefined ? vNew : (concat([pv, vNew], 2) as Tensor4D);
+    const { merged, k, v } = cachedAttention(q, kNew, vNew, past, l, bias);
     keys.push(k);
     values.push(v);
-    const g = batch * heads;
-    const q3 = reshape(q, [g, time, dh]) as Tensor3D;
-    const kT = reshape(transpose(k, [0, 1, 3, 2]), [g, dh, total]) as Tensor3D;
-    const scores = reshape(matMulPlain(q3, kT), [batch, heads, time, total]);
-    const probs = reshape(softmax(add(mul(scores, 1 / Math.sqrt(dh)), bias)), [g, time, total]) as Tensor3D;
-    const attended = reshape(matMulPlain(probs, reshape(v, [g, total, dh]) as Tensor3D), [batch, heads, time, dh]);
-    const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, d]) as Tensor2D;
     h = add(h, model.linear(`${p}.attn.c_proj`, merged));
     const m = layerNorm(h, w<Tensor1D>(`${p}.ln_2.weight`), w<Tensor1D>(`${p}.ln_2.bias`), lnEps);
     const up = gelu(model.linear(`${p}.mlp.c_fc`, m));
     h = add(h, model.linear(`${p}.mlp.c_proj`, up));
   }
   const final = layerNorm(h, w<Tensor1D>("transformer.ln_f.weight"), w<Tensor1D>("transformer.ln_f.bias"), lnEps);
-  const logits = reshape(matMulPlain(final, transpose(wte) as Tensor2D), [batch, time, vocabSize]) as Tensor3D;
+  const logits = reshape(linearTransposed(final, wte), [batch, time, vocabSize]) as Tensor3D;
   return { logits, hidden: reshape(final, [batch, time, d]) as Tensor3D, cache: { keys, values } };
 }

@@ -1,23 +1,7 @@
-import {
-  add,
-  concat,
-  gather,
-  mul,
-  reshape,
-  sigmoid,
-  softmax,
-  type Tensor,
-  type Tensor1D,
-  type Tensor2D,
-  type Tensor3D,
-  type Tensor4D,
-  tensor4d,
-  transpose,
-} from "@tensorflow/tfjs-core";
-import { matMulPlain } from "@ual/nn";
+import { add, gather, mul, reshape, sigmoid, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, transpose } from "@tensorflow/tfjs-core";
 import type { KvCache, StepOutput } from "./causal_lm.ts";
 import type { LlamaConfig } from "./llama_config.ts";
-import { repeatKv } from "./_repeat_kv.ts";
+import { cachedAttention, stepAttentionBias } from "./_cached_attention.ts";
 import { rmsNorm } from "./_rms_norm.ts";
 import { applyRotary, rotaryTablesAt } from "./_rotary.ts";
 
@@ -31,9 +15,6 @@ export interface LlamaInternals {
   /** The LM head over the final features [N, d] → [N, V]. */
   lmHead(final: Tensor2D): Tensor2D;
 }
-
-// Same value as @ual/nn's causalAttentionBias, so that the step and the training forward mask alike.
-const HIDDEN = -1e9;
 
 /**
  * The Llama forward of `createLlama` over new tokens `ids` [B, tNew] at explicit per-row
@@ -55,24 +36,7 @@ export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32
     throw new Error(`Llama step: keyMask needs ${batch} rows of at least ${total} entries (past ${pastLength} + new ${time})`);
   }
   if (past !== undefined && past.keys.length !== layers) throw new Error(`Llama step: the cache has ${past.keys.length} layers, the model ${layers}`);
-  const group = heads / kvHeads;
-  // Additive bias [B, 1, tNew, total]: query i (absolute pastLength + i) sees the real keys j ≤ it.
-  // A query with no real key at all (a padding column) sees itself, as causalAttentionBias does,
-  // so its softmax stays finite; nothing reads its output.
-  const biasValues = new Float32Array(batch * time * total);
-  for (let b = 0; b < batch; b++) {
-    const mask = keyMask[b] as Uint8Array;
-    for (let i = 0; i < time; i++) {
-      const row = (b * time + i) * total;
-      let any = false;
-      for (let j = 0; j < total; j++) {
-        if (j <= pastLength + i && mask[j] !== 0) any = true;
-        else biasValues[row + j] = HIDDEN;
-      }
-      if (!any) biasValues[row + pastLength + i] = 0;
-    }
-  }
-  const bias = tensor4d(biasValues, [batch, 1, time, total]);
+  const bias = stepAttentionBias(keyMask, batch, time, pastLength);
   const { cos, sin } = rotaryTablesAt(positions, batch, time, dh, ropeTheta);
   const byHead = (x: Tensor2D, n: number): Tensor4D => transpose(reshape(x, [batch, time, n, dh]), [0, 2, 1, 3]);
   const keys: Tensor4D[] = [];
@@ -84,20 +48,9 @@ export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32
     const q = applyRotary(byHead(model.project(`${p}.self_attn.q_proj`, a), heads), cos, sin);
     const kNew = applyRotary(byHead(model.project(`${p}.self_attn.k_proj`, a), kvHeads), cos, sin);
     const vNew = byHead(model.project(`${p}.self_attn.v_proj`, a), kvHeads);
-    const pk = past?.keys[l];
-    const pv = past?.values[l];
-    const k = pk === undefined ? kNew : (concat([pk, kNew], 2) as Tensor4D);
-    const v = pv === undefined ? vNew : (concat([pv, vNew], 2) as Tensor4D);
+    const { merged, k, v } = cachedAttention(q, kNew, vNew, past, l, bias);
     keys.push(k);
     values.push(v);
-    // scaledDotProductAttention of @ual/nn with tNew queries over `total` keys: q scaled first, as there.
-    const g = batch * heads;
-    const q3 = reshape(mul(q, 1 / Math.sqrt(dh)), [g, time, dh]) as Tensor3D;
-    const kT = reshape(transpose(repeatKv(k, group), [0, 1, 3, 2]), [g, dh, total]) as Tensor3D;
-    const scores = reshape(matMulPlain(q3, kT), [batch, heads, time, total]);
-    const probs = reshape(softmax(add(scores, bias) as Tensor), [g, time, total]) as Tensor3D;
-    const attended = reshape(matMulPlain(probs, reshape(repeatKv(v, group), [g, total, dh]) as Tensor3D), [batch, heads, time, dh]);
-    const merged = reshape(transpose(attended, [0, 2, 1, 3]), [batch * time, heads * dh]) as Tensor2D;
     h = add(h, model.project(`${p}.self_attn.o_proj`, merged));
     const m = rmsNorm(h, model.weight(`${p}.post_attention_layernorm.weight`) as Tensor1D, eps);
     const gate = model.project(`${p}.mlp.gate_proj`, m);

@@ -15,12 +15,12 @@ import {
   type Variable,
   variable,
 } from "@tensorflow/tfjs-core";
-import { causalAttentionBias, createRng, gelu, layerNorm, linear, matMulPlain, scaledDotProductAttention } from "@ual/nn";
+import { causalAttentionBias, createRng, gelu, layerNorm, linear, scaledDotProductAttention } from "@ual/nn";
 import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
 import { gpt2WeightShapes } from "./gpt2_weight_shapes.ts";
 import type { LinearHook } from "./create_llama.ts";
 import { frozenConv1d } from "./_frozen_conv1d.ts";
-import { frozenLinear } from "./_frozen_linear.ts";
+import { linearTransposed } from "./_frozen_linear.ts";
 
 /** A GPT-2-family decoder-only transformer whose weights are tfjs variables named as Hugging Face's. */
 export interface Gpt2Model {
@@ -73,7 +73,7 @@ function initialValues(name: string, size: number, config: Required<Gpt2Config>,
  * input/output embeddings, causal self-attention with a padding mask — as plain tfjs-core ops
  * over named variables, so that Hugging Face GPT-2 checkpoints map onto it name for name.
  *
- * Every product is a plain matmul ({@linkcode matMulPlain}, {@linkcode linear}): the LM head
+ * Every product is a plain matmul (`matMulPlain`, {@linkcode linear}): the LM head
  * multiplies by an explicit transpose of the embedding table rather than with a transpose flag,
  * because on wasm only flag-free 2-D matmuls take XNNPACK's fast path.
  *
@@ -148,9 +148,8 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
         h = add(h, project(`${p}.mlp.c_proj`, up));
       }
       const final = layerNorm(h, w("transformer.ln_f.weight") as Tensor as Tensor1D, w("transformer.ln_f.bias") as Tensor as Tensor1D, lnEps);
-      // tied LM head: logits = h · wteᵀ, with the transpose explicit (see matMulPlain); a frozen
-      // table (LoRA) needs no gradient of its own and no transposed copy
-      const out = (wte as Tensor as Variable).trainable === false ? frozenLinear(final, wte) : matMulPlain(final, transpose(wte) as Tensor2D);
+      // tied LM head: logits = h · wteᵀ
+      const out = linearTransposed(final, wte);
       return reshape(out, [batch, time, full.vocabSize]) as Tensor3D;
     });
 

@@ -16,10 +16,10 @@ import {
   zeros,
   add,
 } from "@tensorflow/tfjs-core";
-import { causalAttentionBias, createRng, matMulPlain, scaledDotProductAttention } from "@ual/nn";
+import { causalAttentionBias, createRng, scaledDotProductAttention } from "@ual/nn";
 import { type LlamaConfig, llamaWeightShapes, resolveLlamaConfig } from "./llama_config.ts";
 import type { KvCache, StepOutput } from "./causal_lm.ts";
-import { frozenLinear } from "./_frozen_linear.ts";
+import { linearTransposed } from "./_frozen_linear.ts";
 import { llamaStep } from "./_llama_step.ts";
 import { repeatKv } from "./_repeat_kv.ts";
 import { rmsNorm } from "./_rms_norm.ts";
@@ -115,12 +115,10 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
     if (found === undefined) throw new Error(`Llama: no weight ${name}`);
     return found;
   };
-  const isTrainable = (name: string): boolean => variables.get(name)?.trainable ?? false;
   let hook: LinearHook | undefined;
-  // x [N, in] · Wᵀ (+ b): the transpose is explicit so the matmul itself is flag-free.
+  // x [N, in] · Wᵀ (+ b)
   const project = (name: string, x: Tensor2D): Tensor2D => {
-    const weight = w(`${name}.weight`) as Tensor2D;
-    let y = isTrainable(`${name}.weight`) ? matMulPlain(x, transpose(weight) as Tensor2D) : frozenLinear(x, weight);
+    let y = linearTransposed(x, w(`${name}.weight`) as Variable);
     if (variables.has(`${name}.bias`)) y = add(y, w(`${name}.bias`));
     return hook === undefined ? y : hook(name, x, y);
   };
@@ -131,10 +129,7 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
     transpose(reshape(x, [batch, time, n, dh]), [0, 2, 1, 3]);
   const headName = full.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
   // Not routed through the hook: LoRA adapts the decoder's linear layers, not the head.
-  const lmHead = (final: Tensor2D): Tensor2D => {
-    const head = w(headName) as Tensor2D;
-    return isTrainable(headName) ? matMulPlain(final, transpose(head) as Tensor2D) : frozenLinear(final, head);
-  };
+  const lmHead = (final: Tensor2D): Tensor2D => linearTransposed(final, w(headName) as Variable);
 
   const logits = (inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D =>
     tidy(() => {
