@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { chatTemplateOf, readJsonIfPresent } from "./_tokenizer_config.ts";
 
 /**
  * The chat templates: `"{user}"` is replaced by the instruction; the response follows directly.
@@ -31,14 +31,6 @@ export interface HfChatTemplateSource {
   readonly eosToken: string;
 }
 
-function tokenText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value !== null && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") {
-    return (value as { content: string }).content;
-  }
-  return "";
-}
-
 /**
  * Reads `tokenizer_config.json` in a model folder (or a trainer checkpoint, which keeps a copy)
  * for its `chat_template` and `bos_token` / `eos_token` texts. `undefined` when the folder has no
@@ -52,27 +44,8 @@ function tokenText(value: unknown): string {
  * ```
  */
 export async function readHfChatTemplate(folder: string): Promise<HfChatTemplateSource | undefined> {
-  const path = join(folder, "tokenizer_config.json");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  let config: Record<string, unknown>;
-  try {
-    config = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON: ${(error as Error).message}`);
-  }
-  let template = config.chat_template;
-  if (Array.isArray(template)) {
-    const named = template.find((t) => (t as { name?: unknown } | null)?.name === "default") as { template?: unknown } | undefined;
-    template = named?.template;
-  }
-  if (typeof template !== "string" || template === "") return undefined;
-  return { chatTemplate: template, bosToken: tokenText(config.bos_token), eosToken: tokenText(config.eos_token) };
+  const config = await readJsonIfPresent(join(folder, "tokenizer_config.json"));
+  return config === undefined ? undefined : chatTemplateOf(config);
 }
 
 /**

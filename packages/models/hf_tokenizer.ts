@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
 import type { Tokenizer } from "./tokenizer.ts";
+import { tokenText } from "./_tokenizer_config.ts";
 
 /** Options of {@linkcode loadHfTokenizer}: the special tokens, when the files do not say. */
 export interface HfTokenizerOptions {
@@ -20,14 +21,6 @@ interface TokenizerJson {
 
 const KNOWN_BOS = ["<s>", "<|begin_of_text|>", "<bos>", "<|startoftext|>", "<|endoftext|>"];
 const KNOWN_EOS = ["</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>", "<|im_end|>"];
-
-function tokenText(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (value && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") {
-    return (value as { content: string }).content;
-  }
-  return undefined;
-}
 
 async function readJson(path: string): Promise<unknown> {
   try {

@@ -1,4 +1,4 @@
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { createGpt2, type Gpt2Model } from "./create_gpt2.ts";
 import { createLlama, type LlamaModel } from "./create_llama.ts";
@@ -6,6 +6,7 @@ import { gpt2ConfigFromHf } from "./gpt2_hf_config.ts";
 import { loadHfTokenizer } from "./hf_tokenizer.ts";
 import { LLAMA_ARCHITECTURES, llamaConfigFromHf } from "./llama_config.ts";
 import { loadHfWeights } from "./load_hf_weights.ts";
+import { chatTemplateOf, readJsonIfPresent, tokenText } from "./_tokenizer_config.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /** A model read from a Hugging Face folder, by family. */
@@ -39,29 +40,6 @@ export const HF_ARCHITECTURES = ["GPT2LMHeadModel", ...LLAMA_ARCHITECTURES] as c
 // Buffers in Hugging Face files that are not weights (causal masks, RoPE frequency tables).
 const GPT2_BUFFER = /(^|\.)attn\.(masked_)?bias$/;
 const LLAMA_BUFFER = /\.rotary_emb\.inv_freq$/;
-
-async function readJsonIfPresent(path: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${path}: not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function tokenText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value !== null && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") {
-    return (value as { content: string }).content;
-  }
-  return "";
-}
 
 /**
  * Loads a Hugging Face model folder as downloaded from the hub — `config.json`, the weights as
@@ -123,13 +101,12 @@ export async function loadHfModel(path: string, options: LoadHfModelOptions = {}
   const tokenizerConfig = (await readJsonIfPresent(join(path, "tokenizer_config.json"))) ?? {};
   const tokenizerPath = join(path, "tokenizer.json");
   const hasTokenizer = await access(tokenizerPath).then(() => true, () => false);
-  const template = tokenizerConfig.chat_template;
   return {
     ...loaded,
     path,
     hfConfig,
     tokenizer: hasTokenizer ? await loadHfTokenizer(tokenizerPath) : undefined,
-    chatTemplate: typeof template === "string" ? template : undefined,
-    specialTokens: { bos: tokenText(tokenizerConfig.bos_token), eos: tokenText(tokenizerConfig.eos_token) },
+    chatTemplate: chatTemplateOf(tokenizerConfig)?.chatTemplate,
+    specialTokens: { bos: tokenText(tokenizerConfig.bos_token) ?? "", eos: tokenText(tokenizerConfig.eos_token) ?? "" },
   };
 }
