@@ -22,6 +22,7 @@ export * from "./estimate_training_memory.ts";
 export * from "./sample_token.ts";
 export * from "./chat_prompt.ts";
 export * from "./generate.ts";
+export * from "./generate_in_batches.ts";
 export * from "./score_continuations.ts";
 export * from "./load_trained_model.ts";
 export * from "./llama_config.ts";

@@ -1,6 +1,6 @@
 import { definePlugin, type EventDraft, type Evaluator, z } from "@ual/core";
 import { evalDataOptions, promptAndAnswer, readEvalSamples, subsetOf } from "@ual/eval-data";
-import { chatPrompt, generate, loadTrainedModel } from "@ual/models";
+import { chatPrompt, generateInBatches, loadTrainedModel } from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { accuracy } from "./accuracy.ts";
 import { isExactMatch } from "./extract_answer.ts";
@@ -52,31 +52,19 @@ export const plugin = definePlugin({
         if (samples.length === 0) throw new Error(`@ual/eval-exact-match: no held-out sample is in subsets ${JSON.stringify(options.subsets)}`);
         const { model, tokenizer, template } = await loadTrainedModel(dir);
         try {
+          const items = samples.map((s) => ({ sample: s, ...promptAndAnswer(s) }));
+          const { generations, cut } = generateInBatches(
+            model,
+            tokenizer,
+            items.map((c) => chatPrompt(c.prompt, tokenizer, template)),
+            { maxNewTokens: options.maxNewTokens, stop: options.stop, batchSize: options.batchSize, signal },
+          );
+          const outcomes = items.map((c, i) => {
+            const output = generations[i]?.text ?? "";
+            return { subset: subsetOf(c.sample), correct: isExactMatch(output, c.answer, { mode: options.match }), prompt: c.prompt, answer: c.answer, output, cut: cut[i] === true };
+          });
+          const promptsCut = cut.filter(Boolean).length;
           const { contextLength } = model.config;
-          // A prompt as long as the context keeps its end (the question's last words and the
-          // assistant header), leaving room for at least one token; it is counted, not an error.
-          const items = samples.map((s, order) => {
-            const { prompt, answer } = promptAndAnswer(s);
-            const whole = chatPrompt(prompt, tokenizer, template);
-            const cut = whole.length >= contextLength;
-            return { sample: s, prompt, answer, ids: cut ? whole.slice(-(contextLength - 1)) : whole, cut, order };
-          });
-          const promptsCut = items.filter((c) => c.cut).length;
-          // Batches of similar length: a left-padded batch can only generate as far as its longest
-          // prompt leaves room for, so a long prompt must not cut short the answers of short ones.
-          const byLength = [...items].sort((a, b) => a.ids.length - b.ids.length || a.order - b.order);
-          const outputs = new Array<string>(items.length);
-          for (let start = 0; start < byLength.length; start += options.batchSize) {
-            const chunk = byLength.slice(start, start + options.batchSize);
-            const generated = generate(model, tokenizer, chunk.map((c) => c.ids), { maxNewTokens: options.maxNewTokens, stop: options.stop, signal });
-            chunk.forEach((c, i) => {
-              outputs[c.order] = generated[i]?.text ?? "";
-            });
-          }
-          const outcomes = items.map((c) => {
-            const output = outputs[c.order] as string;
-            return { subset: subsetOf(c.sample), correct: isExactMatch(output, c.answer, { mode: options.match }), prompt: c.prompt, answer: c.answer, output, cut: c.cut };
-          });
           if (promptsCut > 0) context.logger.warn(`${promptsCut} prompts were longer than the context (${contextLength} tokens) and keep only their last ${contextLength - 1} tokens`);
           const subsets = [...new Set(outcomes.map((o) => o.subset))].sort();
           for (const subset of subsets) {
