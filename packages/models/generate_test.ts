@@ -12,25 +12,51 @@ import { scoreContinuations } from "./score_continuations.ts";
 
 const tokenizer = createByteTokenizer();
 const config = { vocabSize: tokenizer.vocabSize, contextLength: 96, dModel: 32, layers: 2, heads: 4, initStd: 0.5 };
+// A tiny random Llama over the byte tokenizer: grouped-query attention, a RoPE base far from the
+// default, and weights large enough that greedy choices are well separated.
+const llamaConfig = { vocabSize: tokenizer.vocabSize, dModel: 32, ffnDim: 48, layers: 2, heads: 4, kvHeads: 2, contextLength: 96, ropeTheta: 300, initStd: 0.3 };
+// The tests every family must pass, by the name they run under.
+const families = [
+  ["GPT-2", (seed: number) => createGpt2(config, { seed })],
+  ["Llama", (seed: number) => createLlama(llamaConfig, { seed })],
+] as const;
 
 for (const backend of ["wasm", "cpu"] as const) {
   describe(`generate() on ${backend}`, () => {
     beforeAll(() => selectBackend(backend));
 
-    it("generate() gives the same tokens with and without the KV cache, greedy and sampled", () => {
-      const model = createGpt2(config, { seed: 3 });
-      const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("What is 12 + 7?", tokenizer)];
-      for (const sampling of [{}, { temperature: 0.9, topK: 40, topP: 0.95, seed: 7 }]) {
-        const cached = generate(model, tokenizer, prompts, { maxNewTokens: 12, ...sampling });
-        const uncached = generate(model, tokenizer, prompts, { maxNewTokens: 12, cache: false, ...sampling });
-        expect(cached.map((g) => g.tokens)).toEqual(uncached.map((g) => g.tokens));
-        expect(cached[0]!.tokens.length).toBeGreaterThan(0);
-      }
-      model.dispose();
-    });
+    for (const [family, create] of families) {
+      it(`generate() on ${family} gives the same tokens with and without the KV cache, greedy and sampled`, () => {
+        const model = create(3);
+        const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("What is 12 + 7?", tokenizer)];
+        for (const sampling of [{}, { temperature: 0.9, topK: 40, topP: 0.95, seed: 7 }]) {
+          const cached = generate(model, tokenizer, prompts, { maxNewTokens: 12, ...sampling });
+          const uncached = generate(model, tokenizer, prompts, { maxNewTokens: 12, cache: false, ...sampling });
+          expect(cached.map((g) => g.tokens)).toEqual(uncached.map((g) => g.tokens));
+          expect(cached[0]!.tokens.length).toBeGreaterThan(0);
+        }
+        model.dispose();
+      });
+
+      it(`generate() on ${family} continues a prompt the same alone and in a left-padded batch, and frees its tensors`, () => {
+        const model = create(4);
+        const short = chatPrompt("Hi", tokenizer);
+        const long = chatPrompt("Reverse the word 'planet'.", tokenizer);
+        const before = tf.memory().numTensors;
+        const alone = generate(model, tokenizer, [short], { maxNewTokens: 10 });
+        const longAlone = generate(model, tokenizer, [long], { maxNewTokens: 10 });
+        const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 10 });
+        expect(tf.memory().numTensors).toBe(before);
+        expect(batched[1]!.tokens).toEqual(alone[0]!.tokens);
+        expect(batched[0]!.tokens).toEqual(longAlone[0]!.tokens);
+        expect(alone[0]!.tokens.length).toBeGreaterThan(0);
+        model.dispose();
+      });
+    }
 
     it("generate() lets each row of a batch run to the context on its own: a long prompt does not cut a short one's answer", () => {
-      for (const model of [createGpt2(config, { seed: 5 }), createLlama({ vocabSize: tokenizer.vocabSize, dModel: 32, ffnDim: 48, layers: 2, heads: 4, kvHeads: 2, contextLength: 96, initStd: 0.5 }, { seed: 5 })]) {
+      for (const [, create] of families) {
+        const model = create(5);
         const short = chatPrompt("Hi", tokenizer);
         const long = chatPrompt(`Read ${"x".repeat(54)}.`, tokenizer);
         expect(96 - long.length).toBeLessThan(12);
@@ -48,17 +74,6 @@ for (const backend of ["wasm", "cpu"] as const) {
       }
     });
 
-    it("generate() continues a prompt the same alone and in a left-padded batch, and frees its tensors", () => {
-      const model = createGpt2(config, { seed: 4 });
-      const short = chatPrompt("Hi", tokenizer);
-      const long = chatPrompt("Reverse the word 'planet'.", tokenizer);
-      const before = tf.memory().numTensors;
-      const alone = generate(model, tokenizer, [short], { maxNewTokens: 10 });
-      const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 10 });
-      expect(tf.memory().numTensors).toBe(before);
-      expect(batched[1]!.tokens).toEqual(alone[0]!.tokens);
-      model.dispose();
-    });
 
     it("generate() greedy picks the argmax of the training forward's logits", () => {
       const model = createGpt2(config, { seed: 5 });
@@ -115,40 +130,10 @@ describe("finalHiddenStates()", () => {
   });
 });
 
-// A tiny random Llama over the byte tokenizer: grouped-query attention, a RoPE base far from the
-// default, and weights large enough that greedy choices are well separated.
-const llamaConfig = { vocabSize: tokenizer.vocabSize, dModel: 32, ffnDim: 48, layers: 2, heads: 4, kvHeads: 2, contextLength: 96, ropeTheta: 300, initStd: 0.3 };
 
 for (const backend of ["wasm", "cpu"] as const) {
   describe(`generate() with a Llama model on ${backend}`, () => {
     beforeAll(() => selectBackend(backend));
-
-    it("generate() on Llama gives the same tokens with and without the KV cache, greedy and sampled", () => {
-      const model = createLlama(llamaConfig, { seed: 3 });
-      const prompts = [chatPrompt("Name a fruit.", tokenizer), chatPrompt("What is 12 + 7?", tokenizer)];
-      for (const sampling of [{}, { temperature: 0.9, topK: 40, topP: 0.95, seed: 7 }]) {
-        const cached = generate(model, tokenizer, prompts, { maxNewTokens: 12, ...sampling });
-        const uncached = generate(model, tokenizer, prompts, { maxNewTokens: 12, cache: false, ...sampling });
-        expect(cached.map((g) => g.tokens)).toEqual(uncached.map((g) => g.tokens));
-        expect(cached[0]!.tokens.length).toBeGreaterThan(0);
-      }
-      model.dispose();
-    });
-
-    it("generate() on Llama continues a prompt the same alone and in a left-padded batch, and frees its tensors", () => {
-      const model = createLlama(llamaConfig, { seed: 4 });
-      const short = chatPrompt("Hi", tokenizer);
-      const long = chatPrompt("Reverse the word 'planet'.", tokenizer);
-      const before = tf.memory().numTensors;
-      const alone = generate(model, tokenizer, [short], { maxNewTokens: 10 });
-      const longAlone = generate(model, tokenizer, [long], { maxNewTokens: 10 });
-      const batched = generate(model, tokenizer, [long, short], { maxNewTokens: 10 });
-      expect(tf.memory().numTensors).toBe(before);
-      expect(batched[1]!.tokens).toEqual(alone[0]!.tokens);
-      expect(batched[0]!.tokens).toEqual(longAlone[0]!.tokens);
-      expect(alone[0]!.tokens.length).toBeGreaterThan(0);
-      model.dispose();
-    });
 
     it("generate() on Llama greedy picks the argmax of the training forward's logits, at every new token", () => {
       const model = createLlama(llamaConfig, { seed: 5 });
