@@ -1,5 +1,5 @@
-import { concat, customGrad, type GradSaveFunc, slice, type Tensor, type Tensor2D, tidy, transpose, type Variable } from "@tensorflow/tfjs-core";
-import { matMulPlain, matMulUncached } from "@ual/nn";
+import { concat, customGrad, type GradSaveFunc, matMul, slice, type Tensor, type Tensor2D, tidy, transpose, type Variable } from "@tensorflow/tfjs-core";
+import { matMulPlain, matMulTransposed, matMulUncached, nativeMatMulActive } from "@ual/nn";
 
 /**
  * The most weight elements the backward pass packs at once (16 MiB of float32). XNNPACK packs
@@ -33,14 +33,15 @@ function inputGradient(dy: Tensor2D, w: Tensor2D): Tensor2D {
  * transposed copy of W and its packed copy (2 × 94 MiB for a 32000 × 768 head at every call).
  * The backward pass packs W for its product only (`matMulUncached`; a cached packing would keep
  * a second copy of every frozen weight for the life of the model), a block of columns at a time
- * for a large W.
+ * for a large W. With native matmuls (sgemm keeps no packed copies) both passes are one flagged
+ * product each, x·Wᵀ and dy·W, with no transposed copy and no blocking.
  */
 export function frozenLinear(x: Tensor2D, w: Tensor2D): Tensor2D {
   const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const input = args[0] as Tensor2D;
     return {
-      value: tidy(() => transpose(matMulPlain(w, transpose(input) as Tensor2D)) as Tensor2D),
-      gradFunc: (dy: Tensor) => [inputGradient(dy as Tensor2D, w)],
+      value: nativeMatMulActive() ? matMul(input, w, false, true) : tidy(() => transpose(matMulPlain(w, transpose(input) as Tensor2D)) as Tensor2D),
+      gradFunc: (dy: Tensor) => [nativeMatMulActive() ? matMul(dy as Tensor2D, w) : inputGradient(dy as Tensor2D, w)],
     };
   });
   return op(x) as Tensor2D;
@@ -49,10 +50,11 @@ export function frozenLinear(x: Tensor2D, w: Tensor2D): Tensor2D {
 /**
  * x [N, in] · Wᵀ for a weight stored [out, in] (PyTorch's `nn.Linear`, a tied embedding used as
  * the LM head): the plain product with an explicit transpose when W trains (the flag-free form
- * XNNPACK runs fast), {@linkcode frozenLinear} when it is frozen (no gradient of its own, no
- * transposed copy). The two give the same values; every model product of this shape goes here.
+ * XNNPACK runs fast; one flagged sgemm with native matmuls: {@linkcode matMulTransposed}),
+ * {@linkcode frozenLinear} when it is frozen (no gradient of its own, no transposed copy). The
+ * two give the same values; every model product of this shape goes here.
  */
 export function linearTransposed(x: Tensor2D, w: Variable | Tensor2D): Tensor2D {
   const trains = (w as Partial<Variable>).trainable === true;
-  return trains ? matMulPlain(x, transpose(w) as Tensor2D) : frozenLinear(x, w as Tensor2D);
+  return trains ? matMulTransposed(x, w as Tensor2D) : frozenLinear(x, w as Tensor2D);
 }

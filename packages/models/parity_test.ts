@@ -39,9 +39,10 @@ const cases = [
   ["qwen2_bf16_sharded", "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
 ] as const;
 
-for (const backend of ["wasm", "cpu"] as const) {
+// wasm twice: with its matmuls on the native BLAS (the default where @ual/blas loads) and on its own XNNPACK kernels
+for (const backend of ["wasm", "wasm-xnnpack", "cpu"] as const) {
   describe(`loadHfModel() logits parity on ${backend}`, () => {
-    beforeAll(() => selectBackend(backend));
+    beforeAll(() => (backend === "wasm-xnnpack" ? selectBackend("wasm", { nativeBlas: false }) : selectBackend(backend)));
 
     for (const [name, what] of cases) {
       it(`loadHfModel() reproduces the PyTorch reference logits to 1e-4: ${what}`, async () => {

@@ -1,10 +1,13 @@
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { backend, env, findBackend, findBackendFactory, getBackend, ready, setBackend, version_core } from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from "@tensorflow/tfjs-backend-wasm";
 import { defaultImport, type ImportModule, installHint, loadNative, type NativeLoad, type NativePackage } from "./_load_native.ts";
 import "./_register_gradients.ts";
+import { nativeMatMulKernels } from "./_native_matmul.ts";
+import { setNativeMatMul } from "./_native_mode.ts";
 import { registerKernels } from "./register_kernels.ts";
 
 /** Which tfjs backend to run on. */
@@ -22,6 +25,17 @@ export interface SelectBackendOptions {
   threads?: number;
   /** wasm: the directory (with a trailing slash) or URL prefix of the `.wasm` binaries. Default: the installed package's. */
   wasmPaths?: string;
+  /**
+   * wasm: run the matmuls on the native BLAS (`@ual/blas`: OpenBLAS's sgemm on the wasm heap,
+   * several times XNNPACK's speed), falling back to wasm's own kernels when it is unavailable
+   * (the detail line says why). Default true, unless the environment sets `UAL_NATIVE_BLAS=0`.
+   */
+  nativeBlas?: boolean;
+  /**
+   * wasm with native matmuls: the BLAS library's threads (process-wide; the last call wins).
+   * Default: one per core. Data-parallel training sets it to cores ÷ its threads.
+   */
+  blasThreads?: number;
   /** How the optional native packages are imported (tests pass a fake). Default: `import()`. */
   importModule?: ImportModule;
 }
@@ -45,7 +59,7 @@ function wasmDirectory(): string {
   return `${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`;
 }
 
-async function activate(name: string): Promise<void> {
+async function activate(name: string, native = false): Promise<void> {
   let ok = false;
   try {
     ok = await setBackend(name);
@@ -54,6 +68,7 @@ async function activate(name: string): Promise<void> {
   }
   if (!ok) throw new Error(`selectBackend: the ${name} backend failed to start (tfjs logged the reason above)`);
   await ready();
+  setNativeMatMul(native);
   registerKernels();
 }
 
@@ -63,7 +78,15 @@ async function useWasm(options: SelectBackendOptions, skipped: string[]): Promis
     setWasmPaths(options.wasmPaths ?? wasmDirectory());
     if (options.threads !== undefined) setThreadsCount(options.threads);
   }
-  await activate("wasm");
+  const wantNative = options.nativeBlas ?? process.env.UAL_NATIVE_BLAS !== "0";
+  const native = wantNative ? nativeMatMulKernels() : { reason: "" };
+  await activate("wasm", "blas" in native);
+  let matmuls = "reason" in native && native.reason !== "" ? `matmuls on XNNPACK; native BLAS unavailable: ${native.reason}` : "matmuls on XNNPACK (nativeBlas: false)";
+  if ("blas" in native) {
+    native.blas.setThreads(Math.max(1, options.blasThreads ?? availableParallelism()));
+    const { config, corename, threads: blasThreads } = native.blas.info();
+    matmuls = `matmuls on ${config.split(" ").slice(0, 2).join(" ") || "native BLAS"}${corename ? ` (${corename})` : ""}, ${blasThreads} thread${blasThreads === 1 ? "" : "s"}`;
+  }
   const simd = await env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = getThreadsCount();
   const node = env().getBool("IS_NODE");
@@ -73,7 +96,7 @@ async function useWasm(options: SelectBackendOptions, skipped: string[]): Promis
     name: "wasm",
     detail:
       `tfjs-backend-wasm ${version_wasm}, SIMD ${simd === true ? "on" : "off"}, ` +
-      `${threads} thread${threads === 1 ? "" : "s"}${threadNote}${skippedNote}`,
+      `${threads} thread${threads === 1 ? "" : "s"}${threadNote}; ${matmuls}${skippedNote}`,
   };
 }
 

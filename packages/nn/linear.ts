@@ -1,4 +1,5 @@
-import { add, customGrad, type GradSaveFunc, ones, reshape, type Tensor, type Tensor1D, type Tensor2D, tidy, transpose } from "@tensorflow/tfjs-core";
+import { add, customGrad, type GradSaveFunc, ones, reshape, type Tensor, type Tensor1D, type Tensor2D, tidy } from "@tensorflow/tfjs-core";
+import { product } from "./_product.ts";
 import { matMulPlain } from "./mat_mul_plain.ts";
 
 const withBias = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
@@ -13,10 +14,10 @@ const withBias = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
       tidy(() => {
         const [sx, sw] = saved as [Tensor2D, Tensor2D];
         const g = dy as Tensor2D;
-        const dx = matMulPlain(g, transpose(sw) as Tensor2D);
-        const dw = matMulPlain(transpose(sx) as Tensor2D, g);
+        const dx = product(g, sw, false, true);
+        const dw = product(sx, g, true, false);
         // Σ over rows as onesᵀ·dY: tfjs' Sum over the outer axis is ~20× slower on wasm.
-        const db = reshape(matMulPlain(ones([1, g.shape[0]]) as Tensor2D, g), [g.shape[1]]);
+        const db = reshape(product(ones([1, g.shape[0]]) as Tensor2D, g), [g.shape[1]]);
         return [dx, dw, db];
       }),
   };
@@ -26,8 +27,8 @@ const withBias = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
  * A dense layer, `x · w + bias`, over the last axis of `x` ([..., in] → [..., out]), with the
  * weight stored [in, out] (the layout of Hugging Face GPT-2's `Conv1D`, so its checkpoints load
  * as they are). Leading axes are flattened so that the product is one plain 2-D matmul, and
- * the gradient is written out with plain matmuls only (dx = dy·wᵀ, dw = xᵀ·dy, db = 1ᵀ·dy, the
- * transposes explicit) — see {@linkcode matMulPlain} for why that is what wasm is fast at.
+ * the gradient is written out as matmuls (dx = dy·wᵀ, dw = xᵀ·dy, db = 1ᵀ·dy) on the backend's
+ * fast path — see {@linkcode matMulPlain}.
  *
  * @example
  * ```ts

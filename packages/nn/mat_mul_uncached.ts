@@ -1,5 +1,6 @@
 import { backend, engine, getBackend, getKernel, matMul, reshape, type Tensor2D, type Tensor3D, tidy } from "@tensorflow/tfjs-core";
 import { ensureKernels } from "./_ensure_kernels.ts";
+import { nativeMatMulActive } from "./_native_mode.ts";
 import { WASM_BATCH_MATMUL_KERNEL, wasmBatchMatMulKernels, wasmInternalsAvailable } from "./_wasm_batch_matmul.ts";
 
 /**
@@ -13,7 +14,8 @@ import { WASM_BATCH_MATMUL_KERNEL, wasmBatchMatMulKernels, wasmInternalsAvailabl
  * backward pass of a LoRA base layer, dx = dy·W). Here the product reads `b` through a view that
  * is dropped afterwards (the `UalBatchMatMul` kernel), so the packing is redone per call: one
  * pass over `b`, cheap next to the product for a training step's many rows. The values are
- * those of `tf.matMul`. On other backends it is `tf.matMul`.
+ * those of `tf.matMul`. With native matmuls (which keep no packed copies) and on other backends
+ * it is `tf.matMul`.
  *
  * Not differentiable on wasm: use it where no tape records (a custom gradient's forward or
  * backward function, or inference).
@@ -33,7 +35,7 @@ export function matMulUncached(a: Tensor2D, b: Tensor2D): Tensor2D {
     throw new Error(`matMulUncached: expected a [M,K] and b [K,N], got [${a.shape}] and [${b.shape}]`);
   }
   if (a.dtype !== "float32" || b.dtype !== "float32") throw new Error("matMulUncached: float32 tensors only");
-  if (getBackend() !== "wasm") return matMul(a, b);
+  if (getBackend() !== "wasm" || nativeMatMulActive()) return matMul(a, b);
   ensureKernels(wasmBatchMatMulKernels);
   if (getKernel(WASM_BATCH_MATMUL_KERNEL, "wasm") === undefined || !wasmInternalsAvailable(backend())) return matMul(a, b);
   const [m, k] = a.shape;

@@ -12,6 +12,7 @@ export * from "./smoothed_cross_entropy.ts";
 export * from "./smoothed_cross_entropy_and_nll.ts";
 export * from "./mat_mul_plain.ts";
 export * from "./mat_mul_uncached.ts";
+export { nativeMatMulActive } from "./_native_mode.ts";
 export * from "./lean_variable_grads.ts";
 export * from "./linear.ts";
 export * from "./layer_norm.ts";

@@ -1,6 +1,8 @@
 import "./_register_gradients.ts";
 import { ensureKernels } from "./_ensure_kernels.ts";
 import { logitRowCpuKernels } from "./_logit_rows_cpu.ts";
+import { nativeMatMulActive } from "./_native_mode.ts";
+import { nativeMatMulKernels, wasmOwnMatMulKernels } from "./_native_matmul.ts";
 import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
 import { wasmBatchMatMulKernels } from "./_wasm_batch_matmul.ts";
 import { wasmIdentityKernels } from "./_wasm_identity.ts";
@@ -14,7 +16,10 @@ import { wasmSliceKernels } from "./_wasm_slice.ts";
  * - `UalBatchMatMul` for `wasm`: batched matmuls on XNNPACK's 2-D path ({@linkcode matMulPlain});
  * - `Identity` for `wasm`, sharing the buffer instead of copying it: tfjs clones every tensor a
  *   gradient needs, so wasm's copying Identity held each saved activation twice in a training step;
- * - `Slice` for `wasm`, reading the input in place (wasm's own copies the whole input to JavaScript).
+ * - `Slice` for `wasm`, reading the input in place (wasm's own copies the whole input to JavaScript);
+ * - with native matmuls on ({@linkcode selectBackend}'s `nativeBlas`, the default where
+ *   `@ual/blas` found OpenBLAS): `BatchMatMul` and `UalBatchMatMul` for `wasm` on the native
+ *   sgemm, else wasm's own BatchMatMul.
  *
  * Idempotent. {@linkcode selectBackend} calls it; call it yourself only if you pick a backend
  * with `tf.setBackend` directly.
@@ -33,6 +38,9 @@ export function registerKernels(): void {
   ensureKernels(unsortedSegmentSumKernels);
   ensureKernels(logitRowCpuKernels);
   ensureKernels(wasmBatchMatMulKernels);
+  const native = nativeMatMulActive() ? nativeMatMulKernels() : undefined;
+  if (native !== undefined && "configs" in native) ensureKernels(native.configs);
+  else ensureKernels(wasmOwnMatMulKernels());
   ensureKernels(wasmIdentityKernels);
   ensureKernels(wasmSliceKernels);
 }

@@ -1,13 +1,14 @@
-import { add, mul, reshape, softmax, type Tensor, type Tensor3D, type Tensor4D, transpose } from "@tensorflow/tfjs-core";
-import { matMulPlain } from "./mat_mul_plain.ts";
+import { add, mul, reshape, softmax, type Tensor, type Tensor3D, type Tensor4D } from "@tensorflow/tfjs-core";
+import { matMulPlain, matMulTransposed } from "./mat_mul_plain.ts";
 
 /**
  * Multi-head scaled dot-product attention, softmax(q·kᵀ/√dh + bias)·v, for q, k, v of shape
  * [B, H, T, dh] and a bias [B, 1, T, T] (`causalAttentionBias`).
  *
- * Both products are batched over B·H and go through {@linkcode matMulPlain}: on wasm each head
- * runs on XNNPACK's 2-D path instead of tfjs' batched-matmul loop (the probe in
- * packages/nn/README.md: 5–9× faster for these shapes), and kᵀ is an explicit transpose.
+ * Both products are batched over B·H and go through {@linkcode matMulTransposed} and
+ * {@linkcode matMulPlain}: with native matmuls each is one batched sgemm (q·kᵀ by a flag); on
+ * XNNPACK each head runs on the 2-D path instead of tfjs' batched-matmul loop (the probe in
+ * packages/nn/README.md: 5–9× faster for these shapes), kᵀ an explicit transpose.
  * The 1/√dh scale is applied to q ([T, dh]) rather than to the scores ([T, T]).
  *
  * @example
@@ -29,8 +30,7 @@ export function scaledDotProductAttention(q: Tensor4D, k: Tensor4D, v: Tensor4D,
   }
   const g = batch * heads;
   const q3 = reshape(mul(q, 1 / Math.sqrt(dh)), [g, time, dh]) as Tensor3D;
-  const kT = reshape(transpose(k, [0, 1, 3, 2]), [g, dh, time]) as Tensor3D;
-  const scores = reshape(matMulPlain(q3, kT), [batch, heads, time, time]);
+  const scores = reshape(matMulTransposed(q3, reshape(k, [g, time, dh]) as Tensor3D), [batch, heads, time, time]);
   const probs = reshape(softmax(add(scores, bias) as Tensor), [g, time, time]) as Tensor3D;
   const out = matMulPlain(probs, reshape(v, [g, time, dh]) as Tensor3D);
   return reshape(out, [batch, heads, time, dh]) as Tensor4D;

@@ -1,0 +1,116 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** What the native library reports about itself. */
+export interface BlasInfo {
+  /** The file dlopen loaded, e.g. `libopenblas.so.0`. */
+  library: string;
+  /** OpenBLAS's build line, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64`. */
+  config: string;
+  /** The CPU kernel set OpenBLAS chose at run time, e.g. `SkylakeX`; empty for other libraries. */
+  corename: string;
+  /** The library's thread count now (0 when it cannot tell). */
+  threads: number;
+}
+
+/** The native BLAS, loaded. */
+export interface Blas {
+  /**
+   * Row-major `C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i]` for `i < batch`, in place inside
+   * `buffer`. Offsets and strides count float32 elements; a stride of 0 uses one matrix for every
+   * entry. The addon checks that every matrix lies inside the buffer (a RangeError-like Error
+   * otherwise), so a wrong offset cannot write outside it.
+   */
+  sgemmBatch(
+    buffer: ArrayBuffer,
+    transposeA: boolean,
+    transposeB: boolean,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    aOffset: number,
+    aStride: number,
+    bOffset: number,
+    bStride: number,
+    cOffset: number,
+    cStride: number,
+    alpha?: number,
+    beta?: number,
+  ): void;
+  /** Sets the library's (process-wide) thread count. */
+  setThreads(threads: number): void;
+  info(): BlasInfo;
+}
+
+/** {@linkcode loadBlas}'s answer: the library, or why there is none. */
+export type BlasLoad = { status: "loaded"; blas: Blas } | { status: "unavailable"; reason: string };
+
+interface Addon {
+  sgemmBatch(buffer: ArrayBuffer, ...args: number[]): void;
+  setThreads(threads: number): void;
+  info(): BlasInfo & { loaded: boolean; error: string };
+}
+
+const INSTALL_HINT = "install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or set UAL_BLAS_LIBRARY to a library with cblas_sgemm";
+
+let cached: BlasLoad | undefined;
+
+function addonPath(): string {
+  // dist/mod.js sits beside dist/ual_blas.node; the sources (tests) one level up.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, "ual_blas.node");
+  return existsSync(beside) ? beside : join(here, "dist", "ual_blas.node");
+}
+
+function load(): BlasLoad {
+  if (process.env.UAL_NATIVE_BLAS === "0") return { status: "unavailable", reason: "UAL_NATIVE_BLAS=0" };
+  const path = addonPath();
+  if (!existsSync(path)) {
+    return { status: "unavailable", reason: `the @ual/blas addon was not built (${path} is missing: no C compiler or Node headers at install time; see its build output)` };
+  }
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(path) as Addon;
+  } catch (error) {
+    return { status: "unavailable", reason: `the @ual/blas addon failed to load: ${(error as Error).message.split("\n")[0]}` };
+  }
+  const info = addon.info();
+  if (!info.loaded) return { status: "unavailable", reason: `no BLAS library found (${info.error}); ${INSTALL_HINT}` };
+  const blas: Blas = {
+    sgemmBatch: (buffer, ta, tb, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha = 1, beta = 0) =>
+      addon.sgemmBatch(buffer, ta ? 1 : 0, tb ? 1 : 0, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha, beta),
+    setThreads: (threads) => addon.setThreads(threads),
+    info: () => {
+      const { library, config, corename, threads } = addon.info();
+      return { library, config, corename, threads };
+    },
+  };
+  return { status: "loaded", blas };
+}
+
+/**
+ * Loads the native BLAS once per thread: the addon built from `ual_blas.c` at install time,
+ * which opens OpenBLAS (or the library `UAL_BLAS_LIBRARY` names) with dlopen. Never throws:
+ * when the addon was not built, the library is missing or `UAL_NATIVE_BLAS=0` is set, it says
+ * why, and callers keep their portable path.
+ *
+ * @example
+ * ```ts
+ * import { loadBlas } from "@ual/blas";
+ *
+ * const load = loadBlas();
+ * if (load.status === "loaded") {
+ *   const buffer = new ArrayBuffer(4 * 3 * 4); // A, B, C: 2×2 each
+ *   new Float32Array(buffer).set([1, 2, 3, 4, 1, 0, 0, 1]); // A = [[1,2],[3,4]], B = I
+ *   load.blas.sgemmBatch(buffer, false, false, 1, 2, 2, 2, 0, 0, 4, 0, 8, 0);
+ *   new Float32Array(buffer, 32); // [1, 2, 3, 4]
+ * } else console.log(load.reason);
+ * ```
+ */
+export function loadBlas(): BlasLoad {
+  cached ??= load();
+  return cached;
+}

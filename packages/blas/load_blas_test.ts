@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { loadBlas } from "./load_blas.ts";
+
+const load = loadBlas();
+
+/** C = op(A)·op(B) by the definition, in float64. */
+function reference(a: Float32Array, b: Float32Array, ta: boolean, tb: boolean, m: number, n: number, k: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += (a[ta ? t * m + i : i * k + t] as number) * (b[tb ? j * k + t : t * n + j] as number);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+function filled(length: number, seed: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = Math.sin(seed * 7.31 + i * 0.917);
+  return out;
+}
+
+describe.skipIf(load.status !== "loaded")(`loadBlas() with ${load.status === "loaded" ? load.blas.info().config : `no native BLAS: ${(load as { reason: string }).reason}`}`, () => {
+  const blas = load.status === "loaded" ? load.blas : undefined;
+
+  it.each([
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ])("sgemmBatch() computes op(A)·op(B) with transposeA %s, transposeB %s, at offsets inside one buffer", (ta, tb) => {
+    const [m, n, k, batch] = [7, 5, 9, 3];
+    const buffer = new ArrayBuffer(4 * (3 + batch * (m * k + k * n + m * n)));
+    const heap = new Float32Array(buffer);
+    const aOff = 3;
+    const bOff = aOff + batch * m * k;
+    const cOff = bOff + batch * k * n;
+    heap.set(filled(batch * m * k, 1), aOff);
+    heap.set(filled(batch * k * n, 2), bOff);
+    blas!.sgemmBatch(buffer, ta, tb, batch, m, n, k, aOff, m * k, bOff, k * n, cOff, m * n);
+    for (let i = 0; i < batch; i++) {
+      const want = reference(heap.subarray(aOff + i * m * k), heap.subarray(bOff + i * k * n), ta, tb, m, n, k);
+      const got = heap.subarray(cOff + i * m * n, cOff + (i + 1) * m * n);
+      for (let j = 0; j < want.length; j++) expect(Math.abs((got[j] as number) - (want[j] as number))).toBeLessThan(1e-5);
+    }
+    expect(heap[0]).toBe(0); // nothing written before the first matrix
+  });
+
+  it("sgemmBatch() repeats a matrix whose stride is 0, and adds beta·C", () => {
+    const [m, n, k] = [4, 3, 2];
+    const buffer = new ArrayBuffer(4 * (m * k + 2 * k * n + 2 * m * n));
+    const heap = new Float32Array(buffer);
+    heap.set(filled(m * k, 3), 0);
+    heap.set(filled(2 * k * n, 4), m * k);
+    const cOff = m * k + 2 * k * n;
+    heap.fill(1, cOff);
+    blas!.sgemmBatch(buffer, false, false, 2, m, n, k, 0, 0, m * k, k * n, cOff, m * n, 2, 0.5);
+    for (let i = 0; i < 2; i++) {
+      const want = reference(heap.subarray(0, m * k), heap.subarray(m * k + i * k * n), false, false, m, n, k);
+      for (let j = 0; j < m * n; j++) expect(heap[cOff + i * m * n + j]).toBeCloseTo(2 * (want[j] as number) + 0.5, 5);
+    }
+  });
+
+  it("sgemmBatch() refuses matrices that reach outside the buffer", () => {
+    const buffer = new ArrayBuffer(4 * 10);
+    expect(() => blas!.sgemmBatch(buffer, false, false, 1, 2, 2, 2, 0, 0, 4, 0, 8, 0)).toThrow(/outside the buffer/);
+    expect(() => blas!.sgemmBatch(buffer, false, false, 1, 2, 2, 2, -1, 0, 4, 0, 6, 0)).toThrow(/non-negative/);
+  });
+
+  it("setThreads() changes the library's thread count", () => {
+    const before = blas!.info().threads;
+    blas!.setThreads(1);
+    expect(blas!.info().threads).toBe(1);
+    blas!.setThreads(Math.max(1, before));
+  });
+});
+
+describe("loadBlas()", () => {
+  it("answers the same object on every call, with a reason when it has no library", () => {
+    expect(loadBlas()).toBe(load);
+    if (load.status === "unavailable") expect(load.reason.length).toBeGreaterThan(10);
+    else expect(load.blas.info().library).not.toBe("");
+  });
+});

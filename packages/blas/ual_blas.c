@@ -1,0 +1,190 @@
+// @ual/blas: single-precision matrix products on an optimised BLAS (OpenBLAS, or any library with
+// cblas_sgemm named by UAL_BLAS_LIBRARY), run in place on memory JavaScript already owns — in
+// particular the WebAssembly heap of tfjs-backend-wasm, so that a tfjs kernel can multiply
+// tensors without copying them out of the heap and back.
+//
+// The library is opened with dlopen at first use rather than linked, so that building this addon
+// needs only a C compiler and Node's headers (no -dev package), and a machine without OpenBLAS
+// still loads the addon and is told what is missing.
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <node_api.h>
+
+// CBLAS constants (cblas.h): fixed by the standard, declared here to avoid the header.
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+typedef void (*sgemm_fn)(int order, int trans_a, int trans_b, int m, int n, int k, float alpha,
+                         const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
+typedef void (*set_threads_fn)(int);
+typedef int (*get_threads_fn)(void);
+typedef char* (*get_string_fn)(void);
+
+static sgemm_fn sgemm = NULL;
+static set_threads_fn set_threads = NULL;
+static get_threads_fn get_threads = NULL;
+static get_string_fn get_config = NULL;
+static get_string_fn get_corename = NULL;
+static char library_path[1024] = "";
+static char load_error[2048] = "";
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+
+// Where Debian, Ubuntu, Fedora and Homebrew put OpenBLAS; the pthread build first (the OpenMP
+// build would start its own thread pool beside Node's).
+static const char* const CANDIDATES[] = {
+  "libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib64/libopenblas.so.0",
+  "/usr/lib64/libopenblasp.so.0",
+  "libopenblas.so",
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+  NULL,
+};
+
+static int try_open(const char* path) {
+  void* handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (handle == NULL) {
+    const char* why = dlerror();
+    size_t used = strlen(load_error);
+    snprintf(load_error + used, sizeof load_error - used, "%s%s", used > 0 ? "; " : "", why ? why : path);
+    return 0;
+  }
+  sgemm_fn fn = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+  if (fn == NULL) {
+    size_t used = strlen(load_error);
+    snprintf(load_error + used, sizeof load_error - used, "%s%s has no cblas_sgemm", used > 0 ? "; " : "", path);
+    dlclose(handle);
+    return 0;
+  }
+  sgemm = fn;
+  set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
+  get_threads = (get_threads_fn)dlsym(handle, "openblas_get_num_threads");
+  get_config = (get_string_fn)dlsym(handle, "openblas_get_config");
+  get_corename = (get_string_fn)dlsym(handle, "openblas_get_corename");
+  snprintf(library_path, sizeof library_path, "%s", path);
+  return 1;
+}
+
+static void open_library(void) {
+  const char* chosen = getenv("UAL_BLAS_LIBRARY");
+  if (chosen != NULL && chosen[0] != '\0') {
+    try_open(chosen);
+    return;
+  }
+  for (int i = 0; CANDIDATES[i] != NULL && sgemm == NULL; i++) try_open(CANDIDATES[i]);
+}
+
+// Worker threads load the addon too (data-parallel training): the library is opened once.
+static void load_library(void) { pthread_once(&load_once, open_library); }
+
+static napi_value throw_error(napi_env env, const char* message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+static int get_int(napi_env env, napi_value v, int64_t* out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+// sgemmBatch(buffer, transA, transB, batch, m, n, k, aOffset, aStride, bOffset, bStride,
+//            cOffset, cStride, alpha, beta)
+// Row-major C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i] for i < batch. Offsets and strides count
+// float32 elements from the start of `buffer` (an ArrayBuffer, e.g. wasm memory); a stride of 0
+// repeats one matrix for every batch entry. Every matrix is checked to lie inside the buffer.
+static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 15) {
+    return throw_error(env, "sgemmBatch: expected 15 arguments");
+  }
+  load_library();
+  if (sgemm == NULL) return throw_error(env, "sgemmBatch: no BLAS library loaded");
+  void* data = NULL;
+  size_t bytes = 0;
+  bool is_ab = false;
+  napi_is_arraybuffer(env, argv[0], &is_ab);
+  if (!is_ab || napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok) {
+    return throw_error(env, "sgemmBatch: the first argument must be an ArrayBuffer");
+  }
+  int64_t v[12];
+  for (int i = 0; i < 12; i++) {
+    if (!get_int(env, argv[i + 1], &v[i])) return throw_error(env, "sgemmBatch: arguments 2-13 must be integers");
+  }
+  double alpha = 1, beta = 0;
+  if (napi_get_value_double(env, argv[13], &alpha) != napi_ok || napi_get_value_double(env, argv[14], &beta) != napi_ok) {
+    return throw_error(env, "sgemmBatch: alpha and beta must be numbers");
+  }
+  const int64_t trans_a = v[0], trans_b = v[1], batch = v[2], m = v[3], n = v[4], k = v[5];
+  const int64_t a_off = v[6], a_stride = v[7], b_off = v[8], b_stride = v[9], c_off = v[10], c_stride = v[11];
+  if (batch < 0 || m < 0 || n < 0 || k < 0 || a_off < 0 || b_off < 0 || c_off < 0 || a_stride < 0 || b_stride < 0 || c_stride < 0 ||
+      m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
+    return throw_error(env, "sgemmBatch: sizes, offsets and strides must be non-negative and fit in 32 bits");
+  }
+  if (batch == 0 || m == 0 || n == 0) return NULL;
+  const int64_t floats = (int64_t)(bytes / sizeof(float));
+  const int64_t last = batch - 1;
+  if ((uintptr_t)data % sizeof(float) != 0 ||
+      a_off + last * a_stride + m * k > floats || b_off + last * b_stride + k * n > floats ||
+      c_off + last * c_stride + m * n > floats) {
+    return throw_error(env, "sgemmBatch: a matrix lies outside the buffer");
+  }
+  float* base = (float*)data;
+  const int ta = trans_a ? TRANS : NO_TRANS, tb = trans_b ? TRANS : NO_TRANS;
+  const int lda = trans_a ? (int)m : (int)k, ldb = trans_b ? (int)k : (int)n;
+  for (int64_t i = 0; i < batch; i++) {
+    sgemm(ROW_MAJOR, ta, tb, (int)m, (int)n, (int)k, (float)alpha, base + a_off + i * a_stride, lda > 0 ? lda : 1,
+          base + b_off + i * b_stride, ldb > 0 ? ldb : 1, (float)beta, base + c_off + i * c_stride, (int)n);
+  }
+  return NULL;
+}
+
+// setThreads(n): the BLAS library's thread count (process-wide). No-op if it cannot be set.
+static napi_value set_thread_count(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int64_t n = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || !get_int(env, argv[0], &n) || n < 1) {
+    return throw_error(env, "setThreads: expected a positive integer");
+  }
+  load_library();
+  if (set_threads != NULL) set_threads((int)n);
+  return NULL;
+}
+
+static void set_string(napi_env env, napi_value obj, const char* key, const char* value) {
+  napi_value s;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &s);
+  napi_set_named_property(env, obj, key, s);
+}
+
+// info(): { loaded, library, error, config, corename, threads }
+static napi_value library_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  load_library();
+  napi_value obj, flag, threads;
+  napi_create_object(env, &obj);
+  napi_get_boolean(env, sgemm != NULL, &flag);
+  napi_set_named_property(env, obj, "loaded", flag);
+  set_string(env, obj, "library", library_path);
+  set_string(env, obj, "error", sgemm != NULL ? "" : load_error);
+  set_string(env, obj, "config", get_config != NULL ? get_config() : "");
+  set_string(env, obj, "corename", get_corename != NULL ? get_corename() : "");
+  napi_create_int32(env, get_threads != NULL ? get_threads() : 0, &threads);
+  napi_set_named_property(env, obj, "threads", threads);
+  return obj;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+    {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL},
+    {"info", NULL, library_info, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
