@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { isMainThread } from "node:worker_threads";
 import { dirname } from "node:path";
 import { backend, env, findBackend, findBackendFactory, getBackend, ready, setBackend, version_core } from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
@@ -7,7 +8,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from "@t
 import { defaultImport, type ImportModule, installHint, loadNative, type NativeLoad, type NativePackage } from "./_load_native.ts";
 import "./_register_gradients.ts";
 import { nativeMatMulKernels } from "./_native_matmul.ts";
-import { setNativeMatMul } from "./_native_mode.ts";
+import { nativeMatMulActive, setNativeMatMul } from "./_native_mode.ts";
 import { registerKernels } from "./register_kernels.ts";
 
 /** Which tfjs backend to run on. */
@@ -33,7 +34,8 @@ export interface SelectBackendOptions {
   nativeBlas?: boolean;
   /**
    * wasm with native matmuls: the BLAS library's threads (process-wide; the last call wins).
-   * Default: one per core. Data-parallel training sets it to cores ÷ its threads.
+   * Default: one per core on the main thread; a worker thread leaves the count as it is (a
+   * data-parallel trainer sets it to cores ÷ its threads with {@linkcode setBlasThreads}).
    */
   blasThreads?: number;
   /** How the optional native packages are imported (tests pass a fake). Default: `import()`. */
@@ -83,9 +85,10 @@ async function useWasm(options: SelectBackendOptions, skipped: string[]): Promis
   await activate("wasm", "blas" in native);
   let matmuls = "reason" in native && native.reason !== "" ? `matmuls on XNNPACK; native BLAS unavailable: ${native.reason}` : "matmuls on XNNPACK (nativeBlas: false)";
   if ("blas" in native) {
-    native.blas.setThreads(Math.max(1, options.blasThreads ?? availableParallelism()));
-    const { config, corename, threads: blasThreads } = native.blas.info();
-    matmuls = `matmuls on ${config.split(" ").slice(0, 2).join(" ") || "native BLAS"}${corename ? ` (${corename})` : ""}, ${blasThreads} thread${blasThreads === 1 ? "" : "s"}`;
+    const blasThreads = options.blasThreads ?? (isMainThread ? availableParallelism() : undefined);
+    if (blasThreads !== undefined) native.blas.setThreads(Math.max(1, blasThreads));
+    const { config, corename, threads: now } = native.blas.info();
+    matmuls = `matmuls on ${config.split(" ").slice(0, 2).join(" ") || "native BLAS"}${corename ? ` (${corename})` : ""}, ${now} thread${now === 1 ? "" : "s"}`;
   }
   const simd = await env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = getThreadsCount();
@@ -203,4 +206,24 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
         `selectBackend: unknown backend ${JSON.stringify(choice as string)}; expected one of ${BACKEND_CHOICES.join(", ")}`,
       );
   }
+}
+
+/**
+ * Sets the native BLAS's threads (process-wide) when wasm's matmuls run on it, e.g. to cores ÷
+ * data-parallel threads so that the threads do not oversubscribe the cores. Returns false (and
+ * does nothing) when the native matmuls are not in use.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend, setBlasThreads } from "@ual/nn";
+ *
+ * await selectBackend("wasm");
+ * setBlasThreads(1); // two data-parallel workers on two cores: one BLAS thread each
+ * ```
+ */
+export function setBlasThreads(threads: number): boolean {
+  const native = nativeMatMulActive() ? nativeMatMulKernels() : undefined;
+  if (native === undefined || !("blas" in native)) return false;
+  native.blas.setThreads(Math.max(1, Math.floor(threads)));
+  return true;
 }

@@ -125,4 +125,24 @@ describe("the wasm kernels that replace copying ones", () => {
     await useBackend("wasm");
     expect(wasm).toEqual(cpu);
   });
+
+  it("registerKernels()' SplitV on wasm gives tf.split's parts (sizes and counts, every axis)", async () => {
+    const cases: Array<{ shape: number[]; split: number | number[]; axis: number }> = [
+      { shape: [6, 9], split: 3, axis: 1 },
+      { shape: [6, 9], split: [1, 5], axis: 0 },
+      { shape: [2, 3, 8], split: [2, 4, 2], axis: -1 },
+      { shape: [4, 3, 5], split: [2, -1], axis: 1 },
+    ];
+    const run = (c: (typeof cases)[number]) =>
+      tf.tidy(() => {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(Array.from({ length: n }, (_, i) => i * 0.5 - 3), c.shape);
+        return tf.split(x, c.split, c.axis).map((part) => ({ shape: part.shape, values: Array.from(part.dataSync()) }));
+      });
+    const wasm = cases.map(run);
+    await useBackend("cpu");
+    const cpu = cases.map(run);
+    await useBackend("wasm");
+    expect(wasm).toEqual(cpu);
+  });
 });

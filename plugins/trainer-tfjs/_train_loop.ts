@@ -3,7 +3,7 @@ import { availableParallelism, freemem } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
 import { type ChatFormat, chatFormatName, type Gpt2Config, type LoraOptions, type Tokenizer } from "@ual/models";
-import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt } from "@ual/nn";
+import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt, setBlasThreads } from "@ual/nn";
 import { createBatchSchedule } from "./_batch_schedule.ts";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
 import { type Example, fingerprintExamples, readExamples } from "./_examples.ts";
@@ -190,6 +190,10 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     if (plan.note !== undefined && plan.warn) logger.warn(plan.note);
     else if (plan.note !== undefined) logger.info(plan.note);
     threads = plan.threads;
+  }
+  // Native matmuls: the cores are shared between the data-parallel threads, not multiplied by them.
+  if (setBlasThreads(Math.max(1, Math.floor(availableParallelism() / threads)))) {
+    logger.info(`native BLAS threads: ${Math.max(1, Math.floor(availableParallelism() / threads))} per training thread`);
   }
   let replicas: Replicas | undefined;
   const micro = planMicro(Math.ceil(options.batchSize / threads));

@@ -5,6 +5,7 @@ Usage: /usr/bin/python3 torch_train.py '{"vocab":256,"d":128,"layers":4,"heads":
 """
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -88,10 +89,39 @@ for step in range(cfg["steps"]):
 # the first step warms up allocators and kernels; report the median of the rest
 rest = sorted(times[1:]) or times
 median = rest[len(rest) // 2]
+peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def blas_libraries():
+    """The BLAS/LAPACK shared libraries this process has mapped (Debian's torch links libblas.so.3,
+    which the alternatives system points at the reference BLAS or at OpenBLAS)."""
+    found = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1]
+            if path.startswith("/") and any(k in path for k in ("blas", "mkl", "blis", "lapack")):
+                found.add(os.path.realpath(path))
+    return sorted(found)
+
+
+def matmul_gflops(n=1024, reps=10):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(2):
+        a @ b
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n ** 3 / best / 1e9
+
+
 print(json.dumps({
     "tokensPerSecond": B * T / median,
     "stepMs": median * 1000,
-    "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peakRssMb": peak_rss_mb,
+    "blasLibraries": blas_libraries(),
+    "matmulGflops": matmul_gflops(),
     "threads": torch.get_num_threads(),
     "torch": torch.__version__,
     "loss": loss.item(),

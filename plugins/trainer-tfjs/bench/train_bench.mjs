@@ -9,7 +9,14 @@
 // Each measurement runs in its own process (so peak RSS is per configuration); the rate is the
 // median of the steps after the first (which grows the heap and packs XNNPACK operators). tfjs is
 // measured on 1 thread and on 2 (the trainer's `threads: 2`, data parallel), PyTorch on 2.
+//
+// The baseline must be one anybody would use: Debian's python3-torch links libblas.so.3, which is
+// the *reference* BLAS (~2 GFLOP/s) unless an optimised one is installed (apt-get install
+// libopenblas0-pthread). So the PyTorch side reports the BLAS it mapped and its 1024² matmul
+// GFLOP/s, measured in the same run, and no ratio is printed when that BLAS is the reference one
+// or slower than MIN_BASELINE_GFLOPS.
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +25,7 @@ const CONFIGS = {
   small: { vocab: 8192, d: 256, layers: 6, heads: 8, ctx: 256, batch: 8, steps: 5 },
 };
 const here = dirname(fileURLToPath(import.meta.url));
+const MIN_BASELINE_GFLOPS = 20;
 const args = process.argv.slice(2);
 
 if (args[0] === "--child") {
@@ -139,6 +147,46 @@ function run(command, argv) {
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
+function cpuModel() {
+  const r = spawnSync("lscpu", [], { encoding: "utf8" });
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("Model name:"));
+  return line ? line.slice("Model name:".length).trim() : "unknown CPU";
+}
+
+/** Why the PyTorch baseline is not one to compare with, or undefined when it is. */
+function baselineProblem(pt) {
+  const libs = pt.blasLibraries ?? [];
+  // Debian's reference BLAS lives in .../blas/; torch's sgemm comes from libblas.so.3 even when
+  // OpenBLAS is mapped too (through liblapack)
+  if (libs.some((l) => /\/blas\/libblas\.so/.test(l))) {
+    return `PyTorch runs on the reference BLAS (${libs.join(", ")}; ${pt.matmulGflops.toFixed(1)} GFLOP/s): install an optimised one (Debian: apt-get install libopenblas0-pthread) and rerun`;
+  }
+  if (!(pt.matmulGflops >= MIN_BASELINE_GFLOPS)) {
+    return `PyTorch's matmul runs at ${pt.matmulGflops.toFixed(1)} GFLOP/s (< ${MIN_BASELINE_GFLOPS}; BLAS ${libs.join(", ") || "unknown"}): not a baseline anybody would use; install an optimised BLAS (Debian: apt-get install libopenblas0-pthread)`;
+  }
+  return undefined;
+}
+
+/** The native BLAS tfjs' matmuls run on (@ual/blas), and its 1024² sgemm GFLOP/s on `threads` threads. */
+async function tfjsBlas(threads) {
+  const { loadBlas } = await import("@ual/blas");
+  const load = loadBlas();
+  if (load.status !== "loaded") return { note: `no native BLAS (${load.reason}): matmuls on XNNPACK` };
+  const n = 1024;
+  const buffer = new ArrayBuffer(4 * 3 * n * n);
+  const f = new Float32Array(buffer);
+  for (let i = 0; i < 2 * n * n; i++) f[i] = Math.sin(i);
+  load.blas.setThreads(threads);
+  let best = Infinity;
+  for (let r = 0; r < 12; r++) {
+    const t0 = performance.now();
+    load.blas.sgemmBatch(buffer, false, false, 1, n, n, n, 0, 0, n * n, 0, 2 * n * n, 0);
+    if (r >= 2) best = Math.min(best, performance.now() - t0);
+  }
+  const { config, corename } = load.blas.info();
+  return { note: `${config.split(" ").slice(0, 2).join(" ")} (${corename}), ${(2 * n ** 3 / best / 1e6).toFixed(0)} GFLOP/s on ${threads} threads` };
+}
+
 function hasTorch() {
   return spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" }).status === 0;
 }
@@ -163,14 +211,22 @@ async function main() {
     process.stderr.write(" done\n");
     rows.push({ name, cfg, tfjs, tfjs1, pt });
   }
-  console.log(`\ntfjs: ${rows[0]?.tfjs1.backend}`);
+  console.log(`\nCPU: ${cpuModel()}, ${availableParallelism()} cores`);
+  console.log(`tfjs: ${rows[0]?.tfjs1.backend}`);
+  console.log(`tfjs native BLAS (1024² sgemm, same run): ${(await tfjsBlas(2)).note}`);
+  let problem;
   if (!torch) console.log("PyTorch: /usr/bin/python3 has no torch (Debian: apt-get install python3-torch); tfjs only");
-  else console.log(`PyTorch ${rows[0]?.pt.torch}, ${rows[0]?.pt.threads} threads`);
+  else {
+    const pt = rows[0].pt;
+    console.log(`PyTorch ${pt.torch}, ${pt.threads} threads, BLAS ${pt.blasLibraries.join(", ") || "unknown"}: 1024² matmul ${pt.matmulGflops.toFixed(0)} GFLOP/s (same run)`);
+    problem = rows.map(({ pt }) => baselineProblem(pt)).find((p) => p !== undefined);
+    if (problem) console.log(`NO RATIO: ${problem}`);
+  }
   console.log("\n| config | shape | tfjs 1 thread tok/s | tfjs 2 threads tok/s | tfjs peak RSS (1 / 2 threads) | PyTorch 2 threads tok/s | PyTorch peak RSS | tfjs/PyTorch (1 / 2 threads) |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const { name, cfg, tfjs, tfjs1, pt } of rows) {
     const shape = `V ${cfg.vocab}, d ${cfg.d}, ${cfg.layers} layers, ${cfg.heads} heads, ctx ${cfg.ctx}, batch ${cfg.batch}`;
-    const ratio = (t) => (t.tokensPerSecond / pt.tokensPerSecond).toFixed(2);
+    const ratio = (t) => (problem ? "refused" : (t.tokensPerSecond / pt.tokensPerSecond).toFixed(2));
     const ptCols = pt ? `${pt.tokensPerSecond.toFixed(0)} | ${pt.peakRssMb.toFixed(0)} MB | ${ratio(tfjs1)} / ${ratio(tfjs)}` : "– | – | –";
     console.log(`| ${name} | ${shape} | ${tfjs1.tokensPerSecond.toFixed(0)} | ${tfjs.tokensPerSecond.toFixed(0)} | ${tfjs1.peakRssMb.toFixed(0)} / ${tfjs.peakRssMb.toFixed(0)} MB | ${ptCols} |`);
   }
