@@ -83,7 +83,8 @@ async function fromHf(loaded: Promise<LoadedHfModel>): Promise<{ model: CausalLm
  * - LoRA adapters: `adapter_config.json` and `adapter_model.safetensors`, merged into the base model
  *   that `base_model_name_or_path` names, by {@linkcode loadAdaptedModel}.
  * The tokenizer is the one the `ual` block names (`byte`, or the `tokenizer.json` copied beside the
- * weights); a folder without that block uses its own `tokenizer.json`, else the byte tokenizer.
+ * weights); a folder without that block uses its own `tokenizer.json`, else the byte tokenizer,
+ * and its own chat_template (tokenizer_config.json) when it has one.
  *
  * @example
  * ```ts
@@ -141,7 +142,9 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     if (tokenizer.vocabSize > model.config.vocabSize) {
       throw new Error(`${dir}: the tokenizer (${tokenizer.name}) has ${tokenizer.vocabSize} ids but the model only ${model.config.vocabSize} embedding rows`);
     }
-    const name = ual?.template ?? "ual";
+    // A folder the trainer did not write (a downloaded model, a matrix's untrained base arm) is
+    // prompted with its own chat_template when it has one, as the trainer's `template: auto` would.
+    const name = ual?.template ?? (config?.ual == null && !isLora ? "auto" : "ual");
     // A model's chat_template travels in the ual block; older folders keep it in tokenizer_config.json.
     const source = name === "model" || name === "auto" ? (ual?.chatTemplate ?? (await readHfChatTemplate(dir)) ?? (base === undefined ? undefined : await readHfChatTemplate(base))) : undefined;
     const template = resolveChatFormat(name, source, `${dir} (trained with template ${name})`);

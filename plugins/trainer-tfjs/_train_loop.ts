@@ -125,6 +125,12 @@ function availableMemoryBytes(): number {
 export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: CallOptions): AsyncGenerator<EventDraft> {
   const { options, logger, tokenizer, config, name } = setup;
   const { signal } = call;
+  if (options.maxSteps === 0 && setup.init !== undefined) {
+    // The base arm of an experiment: the evaluators measure the init model itself.
+    logger.info(`maxSteps 0: no training; the evaluators get ${setup.init} as it is`);
+    yield { type: "checkpoint", step: 0, path: setup.init };
+    return;
+  }
 
   const data = await readExamples(input.samples({ signal }), tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
   const { examples } = data;

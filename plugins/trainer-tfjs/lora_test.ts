@@ -43,6 +43,20 @@ describe("@ual/trainer-tfjs with init and lora", () => {
     adapted.model.dispose();
   });
 
+  it("train() with maxSteps 0 trains nothing and hands the init folder to the evaluators", async () => {
+    const dir = runDir();
+    const { trainer, logs } = await makeTrainer({ backend: "wasm", init: base, lora: {}, maxSteps: 0 }, { runDir: dir });
+    const events = await drain(trainer, input);
+    expect(events.map((e) => e.type)).toEqual(["checkpoint"]);
+    expect(events[0]).toMatchObject({ type: "checkpoint", step: 0, path: base });
+    expect(readdirSync(dir)).not.toContain("checkpoints");
+    expect(logs.some((l) => l.includes("maxSteps 0: no training"))).toBe(true);
+  });
+
+  it("maxSteps 0 without init is refused at validation, naming the option", async () => {
+    await expect(makeTrainer({ backend: "wasm", maxSteps: 0 }, { runDir: runDir() })).rejects.toThrow(/maxSteps.*needs `init`/s);
+  });
+
   it("train() with lora resumes from its adapters with the same losses", async () => {
     const options = { backend: "wasm", init: base, lora: { dropout: 0.1 }, maxSteps: 4, batchSize: 4, lr: 1e-2, checkpointEvery: 2 };
     const whole = losses(await drain((await makeTrainer(options, { runDir: runDir() })).trainer, input));

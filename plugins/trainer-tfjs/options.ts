@@ -72,8 +72,12 @@ export const trainerOptions = z.strictObject({
   memoryBudgetMb: positiveInt.default(3072),
   /** Passes over the data (default 1); ignored when `maxSteps` is set. */
   epochs: positiveInt.default(1),
-  /** Optimizer steps to run; overrides `epochs`. */
-  maxSteps: positiveInt.optional(),
+  /**
+   * Optimizer steps to run; overrides `epochs`. 0 evaluates the `init` model as it is (no
+   * training, no checkpoint written: the evaluators get the init folder), e.g. the `base` arm of
+   * a matrix that measures what fine-tuning changed.
+   */
+  maxSteps: z.number().int().min(0).optional(),
   /** Peak learning rate (default 3e-4, the reference's). */
   lr: z.number().positive().default(3e-4),
   /** `constant` (default: warmup then constant), `cosine`, or `reference` (spec §5.3's ramp). */
@@ -126,6 +130,9 @@ export const trainerOptions = z.strictObject({
       targets: z.array(z.enum([...LORA_TARGETS, ...GPT2_LORA_TARGETS])).min(1).optional(),
     })
     .optional(),
+}).refine((o) => o.maxSteps !== 0 || o.init !== undefined, {
+  path: ["maxSteps"],
+  message: "0 (evaluate without training) needs `init`: the model folder to evaluate",
 });
 
 /** The options after defaults. */
