@@ -40,6 +40,12 @@ export interface Blas {
     alpha?: number,
     beta?: number,
   ): void;
+  /**
+   * The k largest eigenvalues (descending) and unit eigenvectors (vector j at `j·n`) of a
+   * symmetric n × n matrix (row- or column-major: the same for a symmetric one), by LAPACK's
+   * dsyevr, which computes only those k. Undefined when the library has no LAPACK.
+   */
+  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | undefined;
   /** Sets the library's (process-wide) thread count. */
   setThreads(threads: number): void;
   info(): BlasInfo;
@@ -51,6 +57,7 @@ export type BlasLoad = { status: "loaded"; blas: Blas } | { status: "unavailable
 interface Addon {
   sgemmBatch(buffer: ArrayBuffer, ...args: number[]): void;
   setThreads(threads: number): void;
+  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | null;
   info(): BlasInfo & { loaded: boolean; error: string };
 }
 
@@ -82,6 +89,7 @@ function load(): BlasLoad {
   const blas: Blas = {
     sgemmBatch: (buffer, ta, tb, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha = 1, beta = 0) =>
       addon.sgemmBatch(buffer, ta ? 1 : 0, tb ? 1 : 0, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha, beta),
+    symmetricTop: (matrix, n, k) => addon.symmetricTop(matrix, n, k) ?? undefined,
     setThreads: (threads) => addon.setThreads(threads),
     info: () => {
       const { library, config, corename, threads } = addon.info();

@@ -7,6 +7,8 @@ export interface PairSilhouettesOptions {
   topK?: number;
   /** The PCA dimension each pair is projected to before the silhouette (default 2; spec §6.5 item 3). */
   components?: number;
+  /** Decompose each pair's covariance with LAPACK when it loads (default true; see {@linkcode pca}). */
+  lapack?: boolean;
 }
 
 /** One unordered pair of labels and the silhouette of its features. */
@@ -103,6 +105,7 @@ export function pairSilhouettes(
       const projected = pca(
         rows.map((i) => features[i] as ArrayLike<number>),
         components,
+        { lapack: options.lapack ?? true },
       ).points;
       pair.silhouette = silhouetteScore(
         projected,

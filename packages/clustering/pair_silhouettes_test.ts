@@ -5,9 +5,9 @@ import { pairSilhouettes } from "./pair_silhouettes.ts";
 const reference = loadReference();
 
 describe("pairSilhouettes()", () => {
-  test("pairSilhouettes() reproduces the reference analysis (sklearn, fixtures/reference.json)", () => {
+  test.each([true, false])("pairSilhouettes() reproduces the reference analysis (sklearn, fixtures/reference.json), lapack %s", (lapack) => {
     const { features, labels, topK, top, pairs } = reference.pairs;
-    const result = pairSilhouettes(features, labels, { topK });
+    const result = pairSilhouettes(features, labels, { topK, lapack });
     // Two labels tie at 24; Counter.most_common keeps the first seen first, and so do we.
     expect(result.labels).toEqual(top);
     expect(result.pairs.map((p) => p.labels)).toEqual(pairs.map((p) => p.labels));

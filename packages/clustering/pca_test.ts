@@ -20,9 +20,10 @@ function maxErrorUpToSign(ours: number[][], theirs: number[][]): number {
 
 const transpose = (m: number[][]): number[][] => (m[0] ?? []).map((_, c) => m.map((row) => row[c] as number));
 
-describe("pca() against scikit-learn (fixtures/reference.json)", () => {
+// Both decompositions: LAPACK's dsyevr (through @ual/blas, the default where it loads) and the JavaScript Jacobi.
+for (const lapack of [true, false]) describe(`pca() against scikit-learn (fixtures/reference.json), lapack ${lapack}`, () => {
   test.each(reference.pca.map((c) => [c.name, c]))("%s", (_name, c) => {
-    const result = pca(c.points, c.k);
+    const result = pca(c.points, c.k, { lapack });
     const scale = Math.max(...c.projected.flat().map(Math.abs), 1);
     // Projections up to the sign of each component; rank-deficient components are round-off on
     // both sides, so they are compared in absolute terms.
@@ -41,7 +42,7 @@ describe("pca() against scikit-learn (fixtures/reference.json)", () => {
     let agree = 0;
     let total = 0;
     for (const c of reference.pca) {
-      const result = pca(c.points, c.k);
+      const result = pca(c.points, c.k, { lapack });
       c.explainedVarianceRatio.forEach((ratio, col) => {
         if (ratio < 1e-12) return;
         total++;
