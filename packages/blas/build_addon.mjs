@@ -33,7 +33,7 @@ const include = headerDirectory();
 if (include === undefined) skip("Node's headers (node_api.h) not found; set npm_config_nodedir");
 const compiler = process.env.CC ?? "cc";
 mkdirSync(dirname(out), { recursive: true });
-const flags = ["-O2", "-std=c11", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror", `-I${include}`, "-DNAPI_VERSION=8"];
+const flags = ["-O3", "-fno-math-errno", "-std=c11", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror", `-I${include}`, "-DNAPI_VERSION=8"];
 if (process.platform === "darwin") flags.push("-undefined", "dynamic_lookup");
 const result = spawnSync(compiler, [...flags, join(here, "ual_blas.c"), "-o", out, "-ldl", "-lpthread"], { encoding: "utf8" });
 if (result.error) skip(`${compiler}: ${result.error.message}`);

@@ -46,6 +46,17 @@ export interface Blas {
    * dsyevr, which computes only those k. Undefined when the library has no LAPACK.
    */
   symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | undefined;
+  /**
+   * One AdamW update of `n` float32 values in place inside `buffer` (PyTorch's order: decay,
+   * then the step with denominator √(v·invC2) + ε, in float32 as torch computes it): reads
+   * param, grad, m, v at their float offsets and writes the three outputs at theirs.
+   */
+  adamwStep(
+    buffer: ArrayBuffer,
+    n: number,
+    offsets: { param: number; grad: number; m: number; v: number; outParam: number; outM: number; outV: number },
+    constants: { beta1: number; beta2: number; stepSize: number; invC2: number; epsilon: number; decay: number },
+  ): void;
   /** Sets the library's (process-wide) thread count. */
   setThreads(threads: number): void;
   info(): BlasInfo;
@@ -57,6 +68,7 @@ export type BlasLoad = { status: "loaded"; blas: Blas } | { status: "unavailable
 interface Addon {
   sgemmBatch(buffer: ArrayBuffer, ...args: number[]): void;
   setThreads(threads: number): void;
+  adamwStep(buffer: ArrayBuffer, ...args: number[]): void;
   symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | null;
   info(): BlasInfo & { loaded: boolean; error: string };
 }
@@ -90,6 +102,8 @@ function load(): BlasLoad {
     sgemmBatch: (buffer, ta, tb, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha = 1, beta = 0) =>
       addon.sgemmBatch(buffer, ta ? 1 : 0, tb ? 1 : 0, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha, beta),
     symmetricTop: (matrix, n, k) => addon.symmetricTop(matrix, n, k) ?? undefined,
+    adamwStep: (buffer, n, o, c) =>
+      addon.adamwStep(buffer, n, o.param, o.grad, o.m, o.v, o.outParam, o.outM, o.outV, c.beta1, c.beta2, c.stepSize, c.invC2, c.epsilon, c.decay),
     setThreads: (threads) => addon.setThreads(threads),
     info: () => {
       const { library, config, corename, threads } = addon.info();

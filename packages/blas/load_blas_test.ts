@@ -109,6 +109,26 @@ describe.skipIf(load.status !== "loaded")(`loadBlas() with ${load.status === "lo
     expect(() => blas!.symmetricTop(new Float64Array(8), 3, 1)).toThrow(/n × n/);
   });
 
+  it("adamwStep() is PyTorch's AdamW update, written beside its inputs", () => {
+    const n = 37;
+    const buffer = new ArrayBuffer(4 * (7 * n + 1));
+    const heap = new Float32Array(buffer);
+    const at = (k: number) => 1 + k * n;
+    for (let k = 0; k < 4; k++) heap.set(filled(n, k + 5).map((x) => (k === 3 ? x * x : x)), at(k)); // v ≥ 0
+    const c = { beta1: 0.9, beta2: 0.999, stepSize: 0.01 / (1 - 0.9 ** 3), invC2: 1 / (1 - 0.999 ** 3), epsilon: 1e-8, decay: 1 - 0.01 * 0.1 };
+    blas!.adamwStep(buffer, n, { param: at(0), grad: at(1), m: at(2), v: at(3), outParam: at(4), outM: at(5), outV: at(6) }, c);
+    for (let i = 0; i < n; i++) {
+      const [p, g, m, v] = [0, 1, 2, 3].map((k) => heap[at(k) + i] as number) as [number, number, number, number];
+      const m1 = 0.9 * m + 0.1 * g;
+      const v1 = 0.999 * v + 0.001 * g * g;
+      expect(heap[at(5) + i]).toBeCloseTo(m1, 6);
+      expect(heap[at(6) + i]).toBeCloseTo(v1, 6);
+      expect(Math.abs((heap[at(4) + i] as number) - (p * c.decay - (m1 * c.stepSize) / (Math.sqrt(v1 * c.invC2) + c.epsilon)))).toBeLessThan(1e-6);
+    }
+    expect(heap[0]).toBe(0);
+    expect(() => blas!.adamwStep(buffer, n, { param: at(6) + 1, grad: 0, m: 0, v: 0, outParam: 0, outM: 0, outV: 0 }, c)).toThrow(/outside/);
+  });
+
   it("setThreads() changes the library's thread count", () => {
     const before = blas!.info().threads;
     blas!.setThreads(1);

@@ -151,6 +151,47 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// adamwStep(buffer, n, param, grad, m, v, outParam, outM, outV, beta1, beta2, stepSize, invC2, epsilon, decay)
+// One AdamW update (PyTorch's order: decay, then the step with denominator sqrt(v/c2) + eps) of n
+// float32 values at the given float offsets into `buffer`, written to the three outputs. Needs
+// no BLAS: it is here because it runs on the same wasm heap.
+static napi_value adamw_step(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 15) return throw_error(env, "adamwStep: expected 15 arguments");
+  void* data = NULL;
+  size_t bytes = 0;
+  bool is_ab = false;
+  napi_is_arraybuffer(env, argv[0], &is_ab);
+  if (!is_ab || napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok) return throw_error(env, "adamwStep: the first argument must be an ArrayBuffer");
+  int64_t v[8];
+  for (int i = 0; i < 8; i++) {
+    if (!get_int(env, argv[i + 1], &v[i]) || v[i] < 0) return throw_error(env, "adamwStep: the count and offsets must be non-negative integers");
+  }
+  double c[6];
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[i + 9], &c[i]) != napi_ok) return throw_error(env, "adamwStep: the constants must be numbers");
+  }
+  const int64_t n = v[0], floats = (int64_t)(bytes / sizeof(float));
+  for (int i = 1; i < 8; i++) {
+    if (v[i] + n > floats) return throw_error(env, "adamwStep: a buffer lies outside the heap");
+  }
+  float* heap = (float*)data;
+  const float *p = heap + v[1], *g = heap + v[2], *m0 = heap + v[3], *v0 = heap + v[4];
+  float *p1 = heap + v[5], *m1 = heap + v[6], *v1 = heap + v[7];
+  const float beta1 = (float)c[0], beta2 = (float)c[1], a1 = (float)(1 - c[0]), a2 = (float)(1 - c[1]);
+  const float step = (float)c[2], inv_c2 = (float)c[3], eps = (float)c[4], decay = (float)c[5];
+  for (int64_t i = 0; i < n; i++) {
+    const float gi = g[i];
+    const float mi = m0[i] * beta1 + gi * a1;
+    const float vi = v0[i] * beta2 + gi * gi * a2;
+    m1[i] = mi;
+    v1[i] = vi;
+    p1[i] = p[i] * decay - (mi * step) / (__builtin_sqrtf(vi * inv_c2) + eps);
+  }
+  return NULL;
+}
+
 // symmetricTop(matrix, n, k) -> { values: Float64Array(k), vectors: Float64Array(k * n) } or
 // null when the library has no LAPACK: the k largest eigenvalues (descending) of the symmetric
 // n × n matrix and their unit eigenvectors (vector j at j·n), by LAPACK's dsyevr (MRRR), which
@@ -274,6 +315,7 @@ static napi_value library_info(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_default, NULL},
+    {"adamwStep", NULL, adamw_step, NULL, NULL, NULL, napi_default, NULL},
     {"symmetricTop", NULL, symmetric_top, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, library_info, NULL, NULL, NULL, napi_default, NULL},

@@ -1,4 +1,6 @@
-import { add, div, type NamedTensorMap, mul, sqrt, square, sub, type Tensor, tensor, tidy, type Variable, variable, zerosLike } from "@tensorflow/tfjs-core";
+import { add, div, engine, getBackend, getKernel, type NamedTensorMap, mul, sqrt, square, sub, type Tensor, tensor, tidy, type Variable, variable, zerosLike } from "@tensorflow/tfjs-core";
+import { ADAMW_STEP_KERNEL, adamWStepKernels } from "./_adamw_step.ts";
+import { ensureKernels } from "./_ensure_kernels.ts";
 
 /** Options of {@linkcode createAdamW}; the defaults are PyTorch's except the weight decay (spec §9). */
 export interface AdamWOptions {
@@ -90,10 +92,27 @@ export function createAdamW(variables: ReadonlyMap<string, Variable>, options: A
       step++;
       const c1 = 1 - beta1 ** step;
       const c2 = 1 - beta2 ** step;
+      // wasm: one fused kernel per variable (see _adamw_step.ts); elsewhere the same math as ops
+      let fused = false;
+      if (getBackend() === "wasm") {
+        ensureKernels(adamWStepKernels);
+        fused = getKernel(ADAMW_STEP_KERNEL, "wasm") !== undefined;
+      }
       for (const [name, param] of variables) {
         const g = grads[name];
         if (g === undefined) throw new Error(`AdamW: no gradient for variable "${name}"`);
         const slot = moments.get(name) as { m: Variable; v: Variable };
+        if (fused) {
+          const decay = weightDecay > 0 && !noDecay(name) ? 1 - lr * weightDecay : 1;
+          const [next, m, v] = engine().runKernel(ADAMW_STEP_KERNEL, { param, grad: g, m: slot.m, v: slot.v }, { beta1, beta2, stepSize: lr / c1, c2, epsilon, decay }) as Tensor[];
+          slot.m.assign(m as Tensor);
+          slot.v.assign(v as Tensor);
+          param.assign(next as Tensor);
+          (next as Tensor).dispose();
+          (m as Tensor).dispose();
+          (v as Tensor).dispose();
+          continue;
+        }
         tidy(() => {
           const m = add(mul(slot.m, beta1), mul(g, 1 - beta1));
           const v = add(mul(slot.v, beta2), mul(square(g), 1 - beta2));
