@@ -1,4 +1,13 @@
+import { labelScatter, pairProjection } from "./_label_scatter.ts";
+import { toPointMatrix } from "./_matrix.ts";
 import { pca } from "./pca.ts";
+
+/**
+ * Up to this feature dimension the pairs' covariances come from per-label statistics (topK
+ * scatter matrices of d² doubles each: 5.5 MB at d = 128); above it (a 4096-d LLM's features)
+ * each pair's PCA is formed from its own points.
+ */
+const SCATTER_MAX_DIM = 512;
 import { silhouetteScore } from "./silhouette_score.ts";
 
 /** Options of {@linkcode pairSilhouettes}. */
@@ -88,6 +97,8 @@ export function pairSilhouettes(
     else list.push(i);
   }
   const top = [...countOf.entries()].sort((x, y) => y[1] - x[1]).slice(0, topK);
+  const matrix = dim <= SCATTER_MAX_DIM ? toPointMatrix(features, "pairSilhouettes() features") : undefined;
+  const stats = matrix === undefined ? undefined : labelScatter(matrix.data, dim, labels, top.map(([label]) => label));
 
   const pairs: PairSilhouette[] = [];
   for (let p = 0; p < top.length; p++) {
@@ -102,11 +113,16 @@ export function pairSilhouettes(
       }
       // The pair's features in their original order, as the reference's boolean mask keeps them.
       const rows = [...(members.get(a) as number[]), ...(members.get(b) as number[])].sort((i, j) => i - j);
-      const projected = pca(
-        rows.map((i) => features[i] as ArrayLike<number>),
-        components,
-        { lapack: options.lapack ?? true },
-      ).points;
+      // From the per-label statistics when there are at least as many points as dimensions;
+      // pca()'s Gram route otherwise (the same subspace either way).
+      const projected =
+        stats !== undefined && matrix !== undefined && countA + countB > dim
+          ? pairProjection(stats, a, b, matrix.data, rows, components, options.lapack ?? true)
+          : pca(
+              rows.map((i) => features[i] as ArrayLike<number>),
+              components,
+              { lapack: options.lapack ?? true },
+            ).points;
       pair.silhouette = silhouetteScore(
         projected,
         rows.map((i) => labels[i] as number),

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { loadReference } from "./_reference.ts";
 import { pairSilhouettes } from "./pair_silhouettes.ts";
+import { pca } from "./pca.ts";
+import { silhouetteScore } from "./silhouette_score.ts";
 
 const reference = loadReference();
 
@@ -13,6 +15,19 @@ describe("pairSilhouettes()", () => {
     expect(result.pairs.map((p) => p.labels)).toEqual(pairs.map((p) => p.labels));
     result.pairs.forEach((pair, i) => expect(Math.abs((pair.silhouette as number) - (pairs[i]?.silhouette as number))).toBeLessThan(1e-10));
     expect(result.counts.reduce((s, c) => s + c, 0)).toBeLessThanOrEqual(labels.length);
+  });
+
+  test("pairSilhouettes() gives the per-pair PCA's silhouettes from per-label statistics, also for features far from the origin", () => {
+    // 400 points in 12-d (so each pair has more points than dimensions: the statistics route),
+    // offset by 1e4 — where forming a covariance from uncentred sums would cancel
+    const labels = Array.from({ length: 400 }, (_, i) => (i * 7) % 6);
+    const features = labels.map((label, i) => Array.from({ length: 12 }, (_, j) => 1e4 + Math.sin(i * 1.3 + j) + label * (j % 4 === 0 ? 0.8 : 0.1)));
+    const result = pairSilhouettes(features, labels, { topK: 6 });
+    for (const pair of result.pairs) {
+      const rows = labels.flatMap((label, i) => (label === pair.labels[0] || label === pair.labels[1] ? [i] : []));
+      const direct = silhouetteScore(pca(rows.map((i) => features[i] as number[]), 2).points, rows.map((i) => labels[i] as number));
+      expect(Math.abs((pair.silhouette as number) - direct)).toBeLessThan(1e-9);
+    }
   });
 
   test("pairSilhouettes() forms all K(K − 1)/2 pairs, the most frequent label first", () => {
