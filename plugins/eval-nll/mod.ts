@@ -6,3 +6,4 @@
 export * from "./fit_to_context.ts";
 export * from "./per_token_nll.ts";
 export * from "./plugin.ts";
+export * from "./raw_text_record.ts";

@@ -27,9 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => model.dispose());
 
-async function evaluate(logs: string[]): Promise<Array<Extract<EventDraft, { type: "eval" }>>> {
+async function evaluate(logs: string[], data: unknown = { jsonl: "heldout.jsonl" }): Promise<Array<Extract<EventDraft, { type: "eval" }>>> {
   const logger = createLogger((level, message) => logs.push(`${level} ${message}`));
-  const evaluator = await usePlugin(plugin, { backend: "wasm", data: { jsonl: "heldout.jsonl" } }, { baseDir: dir, logger });
+  const evaluator = await usePlugin(plugin, { backend: "wasm", data }, { baseDir: dir, logger });
   const events: EventDraft[] = [];
   const run = evaluator.evaluate({ artifacts: { model: dir }, samples: () => (async function* () {})() }, { signal: new AbortController().signal });
   for await (const e of run as AsyncIterable<EventDraft>) events.push(e);
@@ -59,5 +59,38 @@ describe("plugin", () => {
     expect(bySubset.get("long-prompt")?.value).toBeCloseTo(expectedNll(`Please read all of this first: ${"blah ".repeat(20)}. Now, 3+3?`, "6", Infinity), 5);
     expect(bySubset.get("long-answer")?.value).toBeCloseTo(expectedNll("Count.", "one two three four five six seven eight nine ten eleven twelve", CONTEXT - 1), 5);
     expect(logs).toEqual([expect.stringMatching(/^warn @ual\/eval-nll: 1 of 3 reference answers are longer than the context of 48 tokens; only their first 47 tokens were scored \(long-answer\)$/)]);
+  });
+
+  it("plugin scores raw text after BOS with no template or EOS, per subset and without a total", async () => {
+    const long = "the whale ".repeat(8);
+    const lines = [
+      { text: "Call me Ishmael." },
+      { text: "It is a way I have." },
+      { context: "Mr. Speaker,", continuation: " the Union is strong.", subset: "sotu" },
+      { text: long, subset: "long" },
+    ];
+    writeFileSync(join(dir, "raw.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
+    const logs: string[] = [];
+    const events = await evaluate(logs, { text: "raw.jsonl" });
+    expect(events.map((e) => e.subset)).toEqual(["base-text", "long", "sotu"]);
+    const score = (prompt: number[], text: string, keep = Infinity) => {
+      const [s] = scoreContinuations(model, [{ prompt, continuation: tokenizer.encode(text).slice(0, keep) }]);
+      return s!;
+    };
+    const a = score([tokenizer.bos], "Call me Ishmael.");
+    const b = score([tokenizer.bos], "It is a way I have.");
+    expect(events[0]?.value).toBeCloseTo(-(a.logProb + b.logProb) / (a.tokens + b.tokens), 5);
+    expect(a.tokens).toBe("Call me Ishmael.".length); // every byte scored, no EOS
+    const c = score([tokenizer.bos, ...tokenizer.encode("Mr. Speaker,")], " the Union is strong.");
+    expect(events[2]?.value).toBeCloseTo(-c.logProb / c.tokens, 5);
+    const d = score([tokenizer.bos], long, CONTEXT - 1);
+    expect(events[1]?.value).toBeCloseTo(-d.logProb / d.tokens, 5);
+    expect(events[1]?.details).toMatchObject({ samples: 1, answerTruncated: 1 });
+    expect(logs).toEqual([expect.stringMatching(/1 of 4 texts are longer than the context of 48 tokens/)]);
+  });
+
+  it("plugin names the raw-text file and line it cannot read", async () => {
+    writeFileSync(join(dir, "bad.jsonl"), `${JSON.stringify({ text: "ok" })}\n${JSON.stringify({ question: "q", answer: "a" })}\n`);
+    await expect(evaluate([], { text: "bad.jsonl" })).rejects.toThrow(/bad\.jsonl:2: expected one JSON object per line/);
   });
 });
