@@ -11,6 +11,11 @@ import { pluginsCommand } from "./plugins_command.ts";
 import { runCommand } from "./run_command.ts";
 import { validateCommand } from "./validate_command.ts";
 
+/** `--baseline sft,base` and `--baseline sft --baseline base` both give [sft, base]. */
+function baselineList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(",").map((v) => v.trim()).filter((v) => v.length > 0)];
+}
+
 function number(name: string) {
   return (value: string): number => {
     const parsed = Number(value);
@@ -96,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command("compare")
     .description("compare runs: every metric per arm as mean ± 95% CI over the runs (seeds) of each arm")
     .argument("<runs...>", "run directories, or a matrix summary (runs/<name>.matrix.json)")
-    .option("--baseline <arm>", "also print each arm minus this one, paired by seed (mean ± 95% CI)")
+    .option("--baseline <arms>", "also print each arm minus this one, paired by seed (mean ± 95% CI); several: --baseline sft,base or repeat the option", baselineList, [])
     .option("--json", "print the rows as JSON")
     .action(async (runs: string[], options) => {
       code = await compareCommand(runs, options, io);
@@ -108,6 +113,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .argument("<runs...>", "run directories, or a matrix summary (runs/<name>.matrix.json)")
     .option("-o, --out <file>", "where to write (default: beside the matrix summary, or in the run directory)")
     .option("--title <text>", "the page title")
+    .option("--baseline <arms>", "lead with each arm minus these arms, paired by seed (default: a matrix summary's matrix.baseline); several: sft,base", baselineList, [])
     .action(async (runs: string[], options) => {
       code = await reportCommand(runs, options, io);
     });

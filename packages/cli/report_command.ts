@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "@ual/core";
 import { renderReport } from "@ual/reporter-html";
-import { collectRuns } from "./compare_command.ts";
+import { collectRuns, summaryBaselines } from "./compare_command.ts";
 import { EXIT } from "./exit_codes.ts";
 import type { CliIO } from "./io.ts";
 
@@ -18,12 +18,22 @@ export function defaultReportPath(paths: readonly string[]): string {
 
 /**
  * `ual report <runs...>`: one self-contained HTML report (inline SVG charts) for run directories
- * or a matrix summary.
+ * or a matrix summary; it leads with the paired differences from each baseline (`--baseline`, or
+ * the summary's `matrix.baseline`).
  */
-export async function reportCommand(paths: readonly string[], options: { out?: string; title?: string }, io: CliIO): Promise<number> {
+export async function reportCommand(paths: readonly string[], options: { out?: string; title?: string; baseline?: readonly string[] }, io: CliIO): Promise<number> {
   const runs = await collectRuns(paths);
+  const arms = [...new Set(runs.map((r) => r.arm))];
+  const asked = options.baseline ?? [];
+  const unknown = asked.filter((b) => !arms.includes(b));
+  if (unknown.length > 0) {
+    io.stderr.write(`ual report: --baseline ${unknown.join(", ")} ${unknown.length === 1 ? "is not an arm" : "are not arms"} of these runs (${arms.join(", ")})\n`);
+    return EXIT.invalid;
+  }
+  // a summary's baselines whose cells never ran (an interrupted matrix) are left out
+  const baselines = asked.length > 0 ? [...asked] : summaryBaselines(paths).filter((b) => arms.includes(b));
   const out = options.out ?? defaultReportPath(paths);
-  await writeFileAtomic(out, renderReport(runs, options.title ? { title: options.title } : {}));
+  await writeFileAtomic(out, renderReport(runs, { ...(options.title ? { title: options.title } : {}), baselines }));
   io.stderr.write(`report: ${out}\n`);
   return EXIT.ok;
 }

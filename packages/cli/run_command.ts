@@ -20,7 +20,8 @@ const STATUS_CODE = { completed: EXIT.ok, interrupted: EXIT.interrupted, failed:
 /**
  * `ual run <manifest>`: validates the manifest, then runs it with a console reporter (unless the
  * manifest names its own, or `--quiet`). A manifest with `matrix:` runs every arm × seed (finished
- * cells are skipped) and prints each metric per arm as mean ± 95% CI. Exit code: 0 completed,
+ * cells are skipped) and prints each metric per arm as mean ± 95% CI, then, with
+ * `matrix.baseline`, one table of paired differences per baseline. Exit code: 0 completed,
  * 1 failed, 2 invalid manifest, 130 interrupted (run again to resume).
  */
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIO): Promise<number> {
@@ -51,12 +52,14 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   });
   const arms = [...new Set(matrix.cells.map((c) => c.arm))];
   const report = result.summary.replace(/\.matrix\.json$/, ".report.html");
-  await writeFileAtomic(report, renderReport(await collectRuns([result.summary]), { title: `UAL experiment ${matrix.name}` }));
+  const baselines = result.baselines ?? [];
+  await writeFileAtomic(report, renderReport(await collectRuns([result.summary]), { title: `UAL experiment ${matrix.name}`, baselines }));
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, ...(result.differences ? { baseline: matrix.baseline, differences: result.differences } : {}), summary: result.summary })}\n`);
+    const paired = result.differences ? { baseline: baselines[0], baselines, differences: result.differences } : {};
+    io.stdout.write(`${JSON.stringify({ status: result.status, cells: result.cells, metrics: result.metrics, ...paired, summary: result.summary })}\n`);
   } else {
     io.stdout.write(formatComparison(result.metrics, arms));
-    if (result.differences && matrix.baseline !== undefined) io.stdout.write(formatDifferences(result.differences, matrix.baseline, arms));
+    if (result.differences) io.stdout.write(formatDifferences(result.differences, baselines, arms));
   }
   if (!options.quiet) io.stderr.write(`matrix ${result.status}: ${result.cells.length} of ${matrix.cells.length} cells (${result.cells.filter((c) => c.skipped).length} reused) → ${result.summary}, report ${report}\n`);
   return STATUS_CODE[result.status];

@@ -54,8 +54,11 @@ export const manifestSchema = z.strictObject({
     .strictObject({
       seeds: z.array(z.int().min(0)).min(1).default([1337]),
       arms: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/), z.record(z.string().regex(/^(stages|run|reporters)(\.[A-Za-z0-9_]+|\[\d+\])*$/), z.unknown())),
-      /** An arm the others are compared with seed by seed (paired differences, mean ± 95% CI). */
-      baseline: z.string().min(1).optional(),
+      /**
+       * The arm (or arms) the others are compared with seed by seed (paired differences, mean ±
+       * 95% CI): `baseline: sft`, or `baseline: [sft, base]` for one table per baseline.
+       */
+      baseline: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     })
     .optional(),
 });

@@ -6,6 +6,7 @@ import { ManifestError, type ManifestIssue } from "./errors.ts";
 import { parseManifestText } from "./manifest.ts";
 import { readManifestFile, resolveManifest, type ResolvedManifest, type ResolveOptions } from "./resolve_manifest.ts";
 import { findCompletedRun } from "./run_dir.ts";
+import { closest } from "./_suggest.ts";
 import { runPipeline, type RunOptions, type RunResult } from "./run_pipeline.ts";
 
 /** One arm × seed of an experiment matrix, resolved and ready to run. */
@@ -23,8 +24,11 @@ export interface ResolvedMatrix {
   file?: string;
   baseDir: string;
   cells: MatrixCell[];
-  /** `matrix.baseline`: the arm the others are compared with, seed by seed. */
-  baseline?: string;
+  /**
+   * `matrix.baseline`: the arms the others are compared with, seed by seed, in the manifest's
+   * order (`baseline: sft` is `["sft"]`); empty without one.
+   */
+  baselines: string[];
 }
 
 type Json = unknown;
@@ -78,7 +82,7 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
     return undefined;
   });
   const name = String(data?.name ?? "matrix");
-  if (!matrix) return { name, isMatrix: false, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells: [{ arm: name, seed: base!.manifest.run.seed, resolved: base! }] };
+  if (!matrix) return { name, isMatrix: false, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells: [{ arm: name, seed: base!.manifest.run.seed, resolved: base! }], baselines: [] };
   const seeds = matrix.seeds ?? [1337];
   const arms = Object.entries(matrix.arms ?? {});
   if (arms.length === 0) throw new ManifestError([{ path: ["matrix", "arms"], message: "expected at least one arm", ...source.locate(["matrix", "arms"]) }], options.file);
@@ -104,12 +108,32 @@ export async function resolveMatrix(text: string, options: ResolveOptions): Prom
       }
     }
   }
-  const baseline = typeof matrix.baseline === "string" ? matrix.baseline : undefined;
-  if (baseline !== undefined && !arms.some(([arm]) => arm === baseline)) {
-    issues.push({ path: ["matrix", "baseline"], message: `"${baseline}" is not an arm; expected one of ${arms.map(([arm]) => arm).join(", ")}`, ...source.locate(["matrix", "baseline"]) });
-  }
+  const baselines = baselinesOf(matrix.baseline, arms.map(([arm]) => arm), issues, source.locate);
   if (issues.length > 0) throw new ManifestError(issues, options.file);
-  return { name, isMatrix: true, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells, ...(baseline !== undefined ? { baseline } : {}) };
+  return { name, isMatrix: true, ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, cells, baselines };
+}
+
+/**
+ * `matrix.baseline` as a list (one arm or several), each checked to be an arm; a problem is
+ * reported at its own path (`matrix.baseline[1]`) with a did-you-mean when an arm is close.
+ */
+function baselinesOf(value: unknown, arms: readonly string[], issues: ManifestIssue[], locate: (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined): string[] {
+  if (value === undefined) return [];
+  const listed = typeof value === "string" ? [value] : Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+  if (listed === undefined) {
+    issues.push({ path: ["matrix", "baseline"], message: `expected an arm's name or a list of them (one of ${arms.join(", ")}), got ${JSON.stringify(value)}`, ...locate(["matrix", "baseline"]) });
+    return [];
+  }
+  const out: string[] = [];
+  listed.forEach((baseline, i) => {
+    const path = Array.isArray(value) ? ["matrix", "baseline", i] : ["matrix", "baseline"];
+    if (!arms.includes(baseline)) {
+      const hint = closest(baseline, arms);
+      issues.push({ path, message: `"${baseline}" is not an arm; expected one of ${arms.join(", ")}${hint ? ` (did you mean "${hint}"?)` : ""}`, ...locate(path) });
+    } else if (out.includes(baseline)) issues.push({ path, message: `"${baseline}" is listed twice`, ...locate(path) });
+    else out.push(baseline);
+  });
+  return out;
 }
 
 /** Reads and resolves a manifest file as a matrix (a manifest without `matrix:` is a matrix of one cell). */
@@ -124,8 +148,13 @@ export interface MatrixResult {
   cells: Array<{ arm: string; seed: number; runId: string; runDir: string; status: RunResult["status"]; skipped: boolean }>;
   /** Every metric, mean ± 95% CI per arm over the seeds. */
   metrics: MetricRow[];
-  /** With `matrix.baseline`: every other arm minus the baseline, paired by seed, mean ± 95% CI. */
+  /**
+   * With `matrix.baseline`: every other arm minus each baseline, paired by seed, mean ± 95% CI;
+   * one row per baseline and metric, in the order of `baselines` (each row names its baseline).
+   */
   differences?: PairedDifferenceRow[];
+  /** The baselines `differences` was computed for (those with completed runs). */
+  baselines?: string[];
   /** Where the summary was written (`<runsDir>/<name>.matrix.json`). */
   summary: string;
 }
@@ -161,8 +190,13 @@ export async function runMatrix(matrix: ResolvedMatrix, options: RunOptions & { 
   }
   const runs = await Promise.all(cells.filter((c) => c.status === "completed").map(async (c) => ({ ...(await readRunEvents(c.runDir)), arm: c.arm, seed: c.seed })));
   const metrics = compareRuns(runs);
-  const differences = matrix.baseline !== undefined && runs.some((r) => r.arm === matrix.baseline) ? pairedDifferences(runs, matrix.baseline) : undefined;
+  // An interrupted matrix may not have reached a baseline's cells yet: compare with those it has.
+  const baselines = matrix.baselines.filter((baseline) => runs.some((r) => r.arm === baseline));
+  const differences = baselines.length > 0 ? baselines.flatMap((baseline) => pairedDifferences(runs, baseline)) : undefined;
   const summary = join(runsDir, `${matrix.name}.matrix.json`);
-  await writeJsonAtomic(summary, { name: matrix.name, status, cells, metrics, ...(differences ? { baseline: matrix.baseline, differences } : {}) });
-  return { status, cells, metrics, ...(differences ? { differences } : {}), summary };
+  // `baseline` (the first) stays for readers of the one-baseline summary; its rows are those of
+  // `differences` whose `baseline` is it.
+  const paired = differences ? { baseline: baselines[0], baselines, differences } : {};
+  await writeJsonAtomic(summary, { name: matrix.name, status, cells, metrics, ...paired });
+  return { status, cells, metrics, ...(differences ? { differences, baselines } : {}), summary };
 }

@@ -9,7 +9,7 @@ import { studentTQuantile } from "./student_t_quantile.ts";
 
 const P = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "plugins.mjs");
 
-const text = (arms: string) => `apiVersion: ual/v1
+const text = (arms: string, baseline?: string) => `apiVersion: ual/v1
 name: exp
 stages:
   source: { use: "${P}#list-source", with: { count: 3 } }
@@ -18,9 +18,11 @@ stages:
       with: { base: 1 }
 matrix:
   seeds: [1, 2, 3]
-  arms:
+${baseline === undefined ? "" : `  baseline: ${baseline}\n`}  arms:
 ${arms}
 `;
+
+const THREE_ARMS = `    base: {}\n    sft: { "stages.evaluators[0].with.base": 2 }\n    ual: { "stages.evaluators[0].with.base": 2.5 }`;
 
 describe("cellManifest()", () => {
   test("applies overrides by dotted path, deletes with null, and sets name and seed", () => {
@@ -59,5 +61,46 @@ describe("runMatrix()", () => {
     const error = await resolveMatrix(text(`    ok: {}\n    bad: { "stages.evaluators[0].with.base": "two" }`), { baseDir: "/", file: "m.yaml" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestError);
     expect((error as ManifestError).message).toContain('m.yaml:12:46 stages.evaluators[0].with.base: arm "bad": expected a number, got "two"');
+  });
+});
+
+describe("resolveMatrix() and matrix.baseline", () => {
+  test("takes one arm or a list, in the manifest's order", async () => {
+    expect((await resolveMatrix(text(THREE_ARMS, "sft"), { baseDir: "/" })).baselines).toEqual(["sft"]);
+    expect((await resolveMatrix(text(THREE_ARMS, "[sft, base]"), { baseDir: "/" })).baselines).toEqual(["sft", "base"]);
+    expect((await resolveMatrix(text(THREE_ARMS), { baseDir: "/" })).baselines).toEqual([]);
+  });
+
+  test("names the list entry that is no arm, where it is, with a did-you-mean", async () => {
+    const error = await resolveMatrix(text(THREE_ARMS, "[sft, bse, zzz, sft]"), { baseDir: "/", file: "m.yaml" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManifestError);
+    const { message } = error as ManifestError;
+    expect(message).toContain('m.yaml:10:19 matrix.baseline[1]: "bse" is not an arm; expected one of base, sft, ual (did you mean "base"?)');
+    expect(message).toContain('matrix.baseline[2]: "zzz" is not an arm; expected one of base, sft, ual\n');
+    expect(message).toContain('matrix.baseline[3]: "sft" is listed twice');
+    const single = await resolveMatrix(text(THREE_ARMS, "sfft"), { baseDir: "/", file: "m.yaml" }).catch((e: unknown) => e);
+    expect((single as ManifestError).message).toContain('m.yaml:10:13 matrix.baseline: "sfft" is not an arm; expected one of base, sft, ual (did you mean "sft"?)');
+    const wrongType = await resolveMatrix(text(THREE_ARMS, "3"), { baseDir: "/", file: "m.yaml" }).catch((e: unknown) => e);
+    expect((wrongType as ManifestError).message).toContain("matrix.baseline: expected an arm's name or a list of them (one of base, sft, ual), got 3");
+  });
+
+  test("runMatrix() pairs every arm with each baseline and writes all of them to the summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ual-matrix-"));
+    const result = await runMatrix(await resolveMatrix(text(THREE_ARMS, "[sft, base]"), { baseDir: dir }), { runsDir: join(dir, "runs") });
+    expect(result.baselines).toEqual(["sft", "base"]);
+    // each seed adds seed/100 to every arm alike, so the paired differences are exact: ual − sft = 0.5, ual − base = 1.5
+    const vsSft = result.differences?.filter((r) => r.baseline === "sft") ?? [];
+    const vsBase = result.differences?.filter((r) => r.baseline === "base") ?? [];
+    expect(vsSft).toHaveLength(1);
+    expect(Object.keys(vsSft[0]?.byArm ?? {})).toEqual(["base", "ual"]);
+    expect(vsSft[0]?.byArm.ual?.mean).toBeCloseTo(0.5, 12);
+    expect(vsSft[0]?.byArm.base?.mean).toBeCloseTo(-1, 12);
+    expect(vsBase[0]?.byArm.ual?.mean).toBeCloseTo(1.5, 12);
+    expect(vsBase[0]?.byArm.sft?.n).toBe(3);
+    const summary = JSON.parse(readFileSync(result.summary, "utf8")) as { baseline: string; baselines: string[]; differences: Array<{ baseline: string }> };
+    // `baseline` is the first, as a one-baseline summary had it; every row names its own
+    expect(summary.baseline).toBe("sft");
+    expect(summary.baselines).toEqual(["sft", "base"]);
+    expect(summary.differences.map((r) => r.baseline)).toEqual(["sft", "base"]);
   });
 });

@@ -26,7 +26,9 @@ describe("renderReport()", () => {
     expect(kinds.filter((k) => k === "lines")).toHaveLength(2);
     expect(kinds.filter((k) => k === "bars")).toHaveLength(2);
     expect(kinds.filter((k) => k === "scatter")).toHaveLength(4);
-    expect(html.match(/<path class="line"/g)).toHaveLength(8);
+    // 4 runs × 2 line charts, each run drawn raw and smoothed
+    expect(html.match(/<path class="line raw"/g)).toHaveLength(8);
+    expect(html.match(/<path class="line smooth"/g)).toHaveLength(8);
   });
 
   test("tabulates each metric per arm as mean ± CI over seeds", () => {
