@@ -98,6 +98,7 @@ export async function loadHfTokenizer(path: string, options: HfTokenizerOptions 
       }
       return out;
     },
-    decode: (ids) => hf.decode(Array.from(ids), { skip_special_tokens: true }),
+    // @huggingface/tokenizers rejects an empty list; an answer that is only EOS decodes to ""
+    decode: (ids) => (ids.length === 0 ? "" : hf.decode(Array.from(ids), { skip_special_tokens: true })),
   };
 }

@@ -10,6 +10,7 @@ describe("loadHfTokenizer()", () => {
     const tok = await loadHfTokenizer(writeBpe(mkdtempSync(join(tmpdir(), "ual-tok-"))));
     expect(tok.encode("hi hi!")).toEqual([3, 4, 5]);
     expect(tok.decode([3, 4, 7])).toBe("hi hi");
+    expect(tok.decode([])).toBe(""); // an answer that is only EOS
     expect(tok.vocabSize).toBe(8);
     expect([tok.bos, tok.eos, tok.pad]).toEqual([7, 7, 7]);
   });
