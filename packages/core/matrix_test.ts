@@ -103,4 +103,20 @@ describe("resolveMatrix() and matrix.baseline", () => {
     expect(summary.baselines).toEqual(["sft", "base"]);
     expect(summary.differences.map((r) => r.baseline)).toEqual(["sft", "base"]);
   });
+
+  test("runMatrix() interrupted before a baseline's cells ran leaves that baseline out, and the rerun resumes and pairs it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ual-matrix-"));
+    const matrix = await resolveMatrix(text(THREE_ARMS, "[base, ual]"), { baseDir: dir });
+    const controller = new AbortController();
+    const first = await runMatrix(matrix, { runsDir: join(dir, "runs"), signal: controller.signal, onCell: (_cell, index) => index === 4 && controller.abort() });
+    expect(first.status).toBe("interrupted");
+    // base ran (cells 0–2), ual did not: only base is a baseline of the partial summary
+    expect(first.baselines).toEqual(["base"]);
+    expect(JSON.parse(readFileSync(first.summary, "utf8")).baselines).toEqual(["base"]);
+    const second = await runMatrix(matrix, { runsDir: join(dir, "runs") });
+    expect(second.status).toBe("completed");
+    expect(second.cells.filter((c) => c.skipped).length).toBeGreaterThanOrEqual(4);
+    expect(second.baselines).toEqual(["base", "ual"]);
+    expect(second.differences?.find((r) => r.baseline === "ual")?.byArm.sft?.mean).toBeCloseTo(-0.5, 12);
+  });
 });
