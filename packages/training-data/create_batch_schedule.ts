@@ -1,4 +1,4 @@
-import { createRng, type Rng, type RngState } from "@ual/nn";
+import { createRng, type Rng, type RngState } from "@ual/random";
 
 /** Where sampling stands, as a checkpoint keeps it. */
 export interface SamplingCursor {
@@ -41,6 +41,14 @@ const GROUP_BATCHES = 16;
  * batches are sorted by length, cut into batches, and the epoch's batches shuffled again — so
  * batches need little padding but their order stays random. The last batch of an epoch may be
  * short. With-replacement: `batchSize` uniform draws per step (the reference, spec §5.3).
+ *
+ * @example
+ * ```ts
+ * import { createBatchSchedule } from "@ual/training-data";
+ *
+ * const schedule = createBatchSchedule([12, 40, 33], { mode: "epoch-shuffle", batchSize: 2, seed: 1, groupByLength: false });
+ * schedule.next(); // { indices: [2, 0], epoch: 0 } (a seeded permutation)
+ * ```
  */
 export function createBatchSchedule(lengths: readonly number[], options: BatchScheduleOptions): BatchSchedule {
   const n = lengths.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBatchSchedule } from "./_batch_schedule.ts";
+import { createBatchSchedule } from "./create_batch_schedule.ts";
 
 const lengths = Array.from({ length: 50 }, (_, i) => 10 + ((i * 37) % 90));
 

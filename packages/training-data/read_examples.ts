@@ -18,7 +18,18 @@ export interface ExampleSet {
   truncated: number;
 }
 
-/** Reads every sample once, renders and tokenizes it (spec §5.4), and drops those with nothing to learn. */
+/**
+ * Reads every sample once, renders and tokenizes it (spec §5.4), and drops those with nothing to learn.
+ *
+ * @example
+ * ```ts
+ * import { loadTokenizer } from "@ual/models";
+ * import { readExamples } from "@ual/training-data";
+ *
+ * const tokenizer = await loadTokenizer("byte");
+ * const { examples } = await readExamples(samples, tokenizer, { template: "ual", maskPrompt: true, maxLength: 128 }, { signal });
+ * ```
+ */
 export async function readExamples(
   samples: AsyncIterable<Sample>,
   tokenizer: Tokenizer,
@@ -43,7 +54,14 @@ export async function readExamples(
   return { examples, empty, truncated };
 }
 
-/** A short stable fingerprint of the data (ids and token counts), to refuse resuming on other data. */
+/**
+ * A short stable fingerprint of the data (ids and token counts), to refuse resuming on other data.
+ *
+ * @example
+ * ```ts
+ * fingerprintExamples(examples); // "120:9f3a0c1e" (count:hash)
+ * ```
+ */
 export function fingerprintExamples(examples: readonly Example[]): string {
   let h = 0x811c9dc5;
   const mix = (x: number) => {
