@@ -174,7 +174,8 @@ export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (
     ),
   ).then((results) => {
     if (killTimer !== undefined) clearTimeout(killTimer);
-    const failed = results.find((r) => r.code !== 0);
+    // the process that failed by itself, not one the others' failure made us stop
+    const failed = results.find((r) => r.code !== 0 && r.signal === null) ?? results.find((r) => r.code !== 0);
     return failed === undefined ? {} : { failed };
   });
   return {

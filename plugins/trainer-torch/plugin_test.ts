@@ -1,0 +1,105 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EventDraft } from "@ual/core";
+import { readSafetensors } from "@ual/safetensors";
+import { describe, expect, it } from "vitest";
+import { arithmetic, drain, HAS_TORCH, losses, makeTinyGpt2, makeTorchTrainer, samplesOf, tempDir, TINY_LLAMA } from "./_test_helpers.ts";
+
+const samples = arithmetic(16);
+// ε per sample from a mapper (any fixed values in [0, 0.3])
+const smoothing = new Map(samples.map((s, i) => [s.id, (i % 4) * 0.1]));
+const LORA = { r: 4, alpha: 8, dropout: 0.1 };
+const BASE = { init: TINY_LLAMA, lora: LORA, batchSize: 6, maxSteps: 4, lr: 1e-2, checkpointEvery: 2, launcher: "processes", threadsPerProcess: 1 };
+
+function checkpointsOf(events: readonly EventDraft[]): string[] {
+  return events.flatMap((e) => (e.type === "checkpoint" ? [e.path] : []));
+}
+
+async function adapters(dir: string): Promise<Map<string, Float32Array>> {
+  const file = await readSafetensors(join(dir, "adapter_model.safetensors"));
+  return new Map([...file.keys()].map((k) => [k, file.get(k)!.data as Float32Array]));
+}
+
+const skipped = HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)";
+
+describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
+  it("trains on 2 processes as on 1: the same global batch gives the same losses and adapters after 4 steps (LoRA dropout on, mapper ε)", async () => {
+    const run = async (n: number) => {
+      const dir = tempDir();
+      const { trainer } = await makeTorchTrainer({ ...BASE, nprocPerNode: n }, { runDir: dir });
+      const events = await drain(trainer, { samples: samplesOf(samples), smoothing });
+      return { losses: losses(events), weights: await adapters(checkpointsOf(events).at(-1)!), events };
+    };
+    const [one, two] = [await run(1), await run(2)];
+    expect(one.losses.length).toBe(4);
+    const dLoss = Math.max(...one.losses.map((l, i) => Math.abs(l - two.losses[i]!)));
+    let dWeight = 0;
+    let moved = 0;
+    for (const [name, w] of one.weights) {
+      const other = two.weights.get(name)!;
+      w.forEach((x, i) => (dWeight = Math.max(dWeight, Math.abs(x - other[i]!))));
+      if (name.includes("lora_B")) w.forEach((x) => (moved = Math.max(moved, Math.abs(x))));
+    }
+    console.log(`N=1 vs N=2 after 4 steps: max |Δloss| ${dLoss.toExponential(2)}, max |Δweight| ${dWeight.toExponential(2)} (B moved to ${moved.toFixed(4)})`);
+    // float32 sums in another order (per-rank sums, then all_reduce): rounding only
+    expect(dLoss).toBeLessThan(1e-5);
+    expect(dWeight).toBeLessThan(1e-5);
+    expect(moved).toBeGreaterThan(1e-3); // training did something
+    const eps = one.events.flatMap((e) => (e.type === "train.step" ? [e.epsilon!] : []));
+    expect(Math.max(...eps.map((e) => e.max))).toBeCloseTo(0.3, 6);
+  });
+
+  it("resumes after Ctrl-C on 2 processes from the last checkpoint with identical losses", async () => {
+    const options = { ...BASE, nprocPerNode: 2, maxSteps: 6 };
+    const whole = await drain((await makeTorchTrainer(options, { runDir: tempDir() })).trainer, { samples: samplesOf(samples), smoothing });
+    const dir = tempDir();
+    const first = await drain((await makeTorchTrainer(options, { runDir: dir })).trainer, { samples: samplesOf(samples), smoothing }, (e) => e.type === "train.step" && e.step === 3);
+    const stoppedAt = Math.max(...first.flatMap((e) => (e.type === "train.step" ? [e.step] : [])));
+    expect(stoppedAt).toBeLessThan(6);
+    const { trainer, logs } = await makeTorchTrainer(options, { runDir: dir });
+    const second = await drain(trainer, { samples: samplesOf(samples), smoothing });
+    const resumedFrom = Number(/resuming from .*step-(\d+)/.exec(logs.join("\n"))?.[1]);
+    expect(resumedFrom).toBeGreaterThanOrEqual(2);
+    const steps = second.flatMap((e) => (e.type === "train.step" ? [e] : []));
+    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 6 - resumedFrom }, (_, i) => resumedFrom + 1 + i));
+    const reference = losses(whole).slice(resumedFrom);
+    const delta = Math.max(...steps.map((s, i) => Math.abs(s.loss - reference[i]!)));
+    console.log(`resume: stopped after step ${stoppedAt}, resumed from step ${resumedFrom}, max |Δloss| vs uninterrupted ${delta}`);
+    expect(delta).toBe(0);
+    const a = await adapters(checkpointsOf(whole).at(-1)!);
+    const b = await adapters(checkpointsOf(second).at(-1)!);
+    for (const [name, w] of a) expect(Array.from(b.get(name)!)).toEqual(Array.from(w));
+  });
+
+  it("reports a process that dies with its last stderr lines", async () => {
+    const folder = makeTinyGpt2(join(tempDir(), "gpt2"));
+    // a weight the forward pass needs is missing: the Python process raises and exits
+    const text = readFileSync(join(folder, "model.safetensors"));
+    const length = Number(text.readBigUInt64LE(0));
+    const header = JSON.parse(text.subarray(8, 8 + length).toString()) as Record<string, unknown>;
+    delete header["ln_f.bias"];
+    let json = Buffer.from(JSON.stringify(header));
+    json = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
+    const size = Buffer.alloc(8);
+    size.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(join(folder, "model.safetensors"), Buffer.concat([size, json, text.subarray(8 + length)]));
+    const { trainer } = await makeTorchTrainer({ init: folder, nprocPerNode: 2, maxSteps: 2, batchSize: 4, launcher: "processes" }, { runDir: tempDir() });
+    await expect(drain(trainer, { samples: samplesOf(samples) })).rejects.toThrow(/rank \d \(processes\) exited with code 1: its last stderr lines:[\s\S]*KeyError: 'transformer\.ln_f\.bias'/);
+  });
+});
+
+describe("@ual/trainer-torch errors", () => {
+  it("names the interpreter it tried and what to install when there is no torch", async () => {
+    await expect(makeTorchTrainer({ init: TINY_LLAMA, python: "/nonexistent/python3" }, { runDir: tempDir() })).rejects.toThrow(
+      /no Python with torch found \(tried the `python` option: \/nonexistent\/python3: not found\).*apt-get install python3-torch python3-numpy libopenblas0-pthread/,
+    );
+  });
+
+  it("refuses a folder of an unknown architecture, naming its config.json", async () => {
+    const folder = join(tempDir(), "bert");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "config.json"), JSON.stringify({ architectures: ["BertForMaskedLM"], vocab_size: 100 }));
+    await expect(makeTorchTrainer({ init: folder }, { runDir: tempDir() })).rejects.toThrow(`${join(folder, "config.json")}: architecture BertForMaskedLM is not supported (supported: GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)`);
+    rmSync(folder, { recursive: true });
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
+
+// python/check.py prints what this package's PyTorch code computes; the reference values are
+// other code's: @ual/nn's loss fixture (a dense-target autograd loss in float64) and @ual/models'
+// parity fixtures (float64 forward passes written from the architecture papers).
+const CHECK = fileURLToPath(new URL("./python/check.py", import.meta.url));
+const NN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/loss_reference.json", import.meta.url));
+const PARITY = (name: string) => fileURLToPath(new URL(`../../packages/models/fixtures/parity/${name}`, import.meta.url));
+
+function check(...args: string[]): unknown {
+  return JSON.parse(execFileSync(PYTHON, [CHECK, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 ** 2 }));
+}
+
+function worst(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] as number))), 0);
+}
+
+interface Variant { convention: string; denominator: string; perSample: number[]; mean: number; gradMean: number[] }
+
+describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the reference fixtures${HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)"}`, () => {
+  it("smoothed_cross_entropy_per_sample() matches @ual/nn's fixture (spec §3.1 vector included): both conventions, both denominators, loss and gradient", () => {
+    const reference = JSON.parse(readFileSync(NN_FIXTURE, "utf8")) as { cases: Array<{ name: string; variants: Variant[] }> };
+    const ours = check("loss", NN_FIXTURE) as { cases: Array<{ name: string; variants: Variant[] }> };
+    expect(ours.cases.length).toBe(reference.cases.length);
+    const spec = ours.cases.find((c) => c.name.startsWith("spec"))!;
+    // the spec's own numbers, §3.1
+    expect(spec.variants.find((v) => v.convention === "reference")!.perSample[0]).toBeCloseTo(1.6401897, 6);
+    expect(spec.variants.find((v) => v.convention === "uniform")!.perSample[0]).toBeCloseTo(1.5901897, 6);
+    reference.cases.forEach((c, i) => {
+      c.variants.forEach((v, j) => {
+        const o = ours.cases[i]!.variants[j]!;
+        expect([o.convention, o.denominator]).toEqual([v.convention, v.denominator]);
+        expect(worst(o.perSample, v.perSample), `${c.name} ${v.convention}/${v.denominator}`).toBeLessThan(1e-5);
+        expect(Math.abs(o.mean - v.mean)).toBeLessThan(1e-5);
+        expect(worst(o.gradMean, v.gradMean), `${c.name} gradient`).toBeLessThan(1e-5);
+      });
+    });
+  });
+
+  const models = [
+    ["gpt2", undefined, "GPT-2, official unprefixed names"],
+    ["gpt2_lora_base", "gpt2_lora", "GPT-2 with LoRA on the fused c_attn (fan_in_fan_out)"],
+    ["llama", "llama_lora", "Llama with GQA, rope_theta 5e5, LoRA on q/v"],
+    ["qwen2_bf16_sharded", undefined, "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
+  ] as const;
+  for (const [model, adapter, what] of models) {
+    it(`CausalLm reproduces @ual/models' parity logits to 1e-4: ${what}`, () => {
+      const expected = JSON.parse(readFileSync(`${PARITY(adapter ?? model)}/expected_logits.json`, "utf8")) as { logits: number[][][] };
+      const ours = check("logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])) as { logits: number[][][]; merged?: number[][][] };
+      expect(worst(ours.logits.flat(2), expected.logits.flat(2))).toBeLessThan(1e-4);
+      if (adapter) expect(worst(ours.merged!.flat(2), expected.logits.flat(2))).toBeLessThan(1e-4);
+    });
+  }
+});
