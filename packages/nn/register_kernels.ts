@@ -5,6 +5,7 @@ import { nativeMatMulActive } from "./_native_mode.ts";
 import { nativeMatMulKernels, wasmOwnMatMulKernels } from "./_native_matmul.ts";
 import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
 import { wasmBatchMatMulKernels } from "./_wasm_batch_matmul.ts";
+import { wasmGatherKernels } from "./_wasm_gather.ts";
 import { wasmIdentityKernels } from "./_wasm_identity.ts";
 import { wasmSliceKernels } from "./_wasm_slice.ts";
 
@@ -16,7 +17,8 @@ import { wasmSliceKernels } from "./_wasm_slice.ts";
  * - `UalBatchMatMul` for `wasm`: batched matmuls on XNNPACK's 2-D path ({@linkcode matMulPlain});
  * - `Identity` for `wasm`, sharing the buffer instead of copying it: tfjs clones every tensor a
  *   gradient needs, so wasm's copying Identity held each saved activation twice in a training step;
- * - `Slice` for `wasm`, reading the input in place (wasm's own copies the whole input to JavaScript);
+ * - `Slice` and `SplitV` for `wasm`, reading the input in place (wasm's own copies the whole input to JavaScript);
+ * - `GatherV2` on axis 0 for `wasm`, one block copy per row (wasm's own copies element by element);
  * - with native matmuls on ({@linkcode selectBackend}'s `nativeBlas`, the default where
  *   `@ual/blas` found OpenBLAS): `BatchMatMul` and `UalBatchMatMul` for `wasm` on the native
  *   sgemm, else wasm's own BatchMatMul.
@@ -42,5 +44,6 @@ export function registerKernels(): void {
   if (native !== undefined && "configs" in native) ensureKernels(native.configs);
   else ensureKernels(wasmOwnMatMulKernels());
   ensureKernels(wasmIdentityKernels);
+  ensureKernels(wasmGatherKernels());
   ensureKernels(wasmSliceKernels);
 }

@@ -145,4 +145,26 @@ describe("the wasm kernels that replace copying ones", () => {
     await useBackend("wasm");
     expect(wasm).toEqual(cpu);
   });
+
+  it("registerKernels()' GatherV2 on wasm gives tf.gather's rows (every dtype, repeated and out-of-order indices), and other axes still work", async () => {
+    const cases: Array<{ shape: number[]; indices: number[]; axis: number; dtype: "float32" | "int32" | "bool" }> = [
+      { shape: [6, 5], indices: [3, 0, 3, 5], axis: 0, dtype: "float32" },
+      { shape: [4, 2, 3], indices: [2, 1], axis: 0, dtype: "int32" },
+      { shape: [7], indices: [6, 0, 2], axis: 0, dtype: "bool" },
+      { shape: [4, 6], indices: [5, 1], axis: 1, dtype: "float32" },
+    ];
+    const run = (c: (typeof cases)[number]) =>
+      tf.tidy(() => {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const values = c.dtype === "bool" ? Array.from({ length: n }, (_, i) => i % 3 === 0) : Array.from({ length: n }, (_, i) => i * 1.5 - 7);
+        const out = tf.gather(tf.tensor(values, c.shape, c.dtype), tf.tensor1d(c.indices, "int32"), c.axis);
+        return { shape: out.shape, values: Array.from(out.dataSync()) };
+      });
+    const wasm = cases.map(run);
+    expect(() => tf.gather(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor1d([2], "int32"))).toThrow(/not in \[0, 1\]/);
+    await useBackend("cpu");
+    const cpu = cases.map(run);
+    await useBackend("wasm");
+    expect(wasm).toEqual(cpu);
+  });
 });
