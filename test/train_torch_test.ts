@@ -124,7 +124,7 @@ describe.skipIf(!HAS_TORCH)(`ual run examples/train-torch.yaml${skipped}`, () =>
       stages: { source: { with: { path: string } }; trainer: { with: Record<string, unknown> } };
     };
     manifest.stages.source.with.path = join(ROOT, "examples", "data", "mixed.jsonl");
-    manifest.stages.trainer.with = { ...manifest.stages.trainer.with, init: tinyLlama, python: PYTHON, maxSteps: 16, checkpointEvery: 2 };
+    manifest.stages.trainer.with = { ...manifest.stages.trainer.with, init: tinyLlama, python: PYTHON, maxSteps: 8, checkpointEvery: 2 };
     const path = join(dir, "train-torch.json");
     writeFileSync(path, JSON.stringify(manifest));
     const runs = join(dir, "runs");
@@ -152,9 +152,9 @@ describe.skipIf(!HAS_TORCH)(`ual run examples/train-torch.yaml${skipped}`, () =>
     const logs = events.filter((e) => e.type === "log").map((e) => String(e.message));
     expect(logs.some((m) => /^launcher: (torchrun|processes) .*2 processes on cpu/.test(m))).toBe(true);
     expect(logs.some((m) => m.startsWith("resuming from "))).toBe(true);
-    expect(trainSteps(result.runDir).map((s) => s.step)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(trainSteps(result.runDir).map((s) => s.step)).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
     const last = events.filter((e) => e.type === "checkpoint").map((e) => e.path as string).at(-1)!;
-    expect(last.endsWith("step-000016")).toBe(true);
+    expect(last.endsWith("step-000008")).toBe(true);
     expect(existsSync(join(last, "adapter_model.safetensors")) && existsSync(join(last, "adapter_config.json"))).toBe(true);
     const evals = events.filter((e) => e.type === "eval");
     expect(new Set(evals.map((e) => e.evaluator))).toEqual(new Set(["@ual/eval-nll", "@ual/eval-exact-match"]));

@@ -60,6 +60,8 @@ function baseEnv(plan: LaunchPlan): NodeJS.ProcessEnv {
     ...plan.env,
     PYTHONUNBUFFERED: "1",
     PYTHONNOUSERSITE: "1",
+    // no __pycache__ inside the installed package
+    PYTHONDONTWRITEBYTECODE: "1",
     OMP_NUM_THREADS: String(plan.threadsPerProcess),
     // gloo over loopback on one machine: the default interface may be unroutable in containers
     ...(plan.nnodes === 1 && plan.env?.GLOO_SOCKET_IFNAME === undefined && process.env.GLOO_SOCKET_IFNAME === undefined ? { GLOO_SOCKET_IFNAME: "lo" } : {}),

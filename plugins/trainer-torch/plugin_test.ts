@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventDraft } from "@ual/core";
+import { loadTrainedModel } from "@ual/models";
+import { selectBackend } from "@ual/nn";
 import { readSafetensors } from "@ual/safetensors";
 import { describe, expect, it } from "vitest";
 import { arithmetic, drain, HAS_TORCH, losses, makeTinyGpt2, makeTorchTrainer, samplesOf, tempDir, TINY_LLAMA } from "./_test_helpers.ts";
@@ -69,6 +71,26 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     const a = await adapters(checkpointsOf(whole).at(-1)!);
     const b = await adapters(checkpointsOf(second).at(-1)!);
     for (const [name, w] of a) expect(Array.from(b.get(name)!)).toEqual(Array.from(w));
+  });
+
+  it("a full fine-tune of a GPT-2 folder writes an HF folder that loadTrainedModel reads, with the trained weights", async () => {
+    const folder = makeTinyGpt2(join(tempDir(), "gpt2"));
+    const { trainer } = await makeTorchTrainer({ init: folder, nprocPerNode: 2, maxSteps: 2, batchSize: 4, lr: 1e-2, launcher: "processes", threadsPerProcess: 1 }, { runDir: tempDir() });
+    const events = await drain(trainer, { samples: samplesOf(samples), smoothing });
+    const last = checkpointsOf(events).at(-1)!;
+    const saved = await readSafetensors(join(last, "model.safetensors"));
+    const base = await readSafetensors(join(folder, "model.safetensors"));
+    const after = saved.get("transformer.h.0.attn.c_attn.weight")!.data as Float32Array;
+    const before = base.get("h.0.attn.c_attn.weight")!.data as Float32Array;
+    expect(after.some((x, i) => Math.abs(x - before[i]!) > 1e-4)).toBe(true);
+    await selectBackend("wasm");
+    const trained = await loadTrainedModel(last);
+    try {
+      expect(trained.model.family).toBe("gpt2");
+      expect(trained.maxLength).toBe(128);
+    } finally {
+      trained.model.dispose();
+    }
   });
 
   it("reports a process that dies with its last stderr lines", async () => {

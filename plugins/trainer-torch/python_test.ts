@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
 
 // python/check.py prints what this package's PyTorch code computes; the reference values are
@@ -11,8 +11,10 @@ const CHECK = fileURLToPath(new URL("./python/check.py", import.meta.url));
 const NN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/loss_reference.json", import.meta.url));
 const PARITY = (name: string) => fileURLToPath(new URL(`../../packages/models/fixtures/parity/${name}`, import.meta.url));
 
-function check(...args: string[]): unknown {
-  return JSON.parse(execFileSync(PYTHON, [CHECK, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 ** 2 }));
+function check(...args: string[]): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    execFile(PYTHON, [CHECK, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 ** 2 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout)))),
+  );
 }
 
 function worst(a: readonly number[], b: readonly number[]): number {
@@ -23,9 +25,22 @@ function worst(a: readonly number[], b: readonly number[]): number {
 interface Variant { convention: string; denominator: string; perSample: number[]; mean: number; gradMean: number[] }
 
 describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the reference fixtures${HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)"}`, () => {
+  const models = [
+    ["gpt2", undefined, "GPT-2, official unprefixed names"],
+    ["gpt2_lora_base", "gpt2_lora", "GPT-2 with LoRA on the fused c_attn (fan_in_fan_out)"],
+    ["llama", "llama_lora", "Llama with GQA, rope_theta 5e5, LoRA on q/v"],
+    ["qwen2_bf16_sharded", undefined, "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
+  ] as const;
+  // every interpreter start imports torch (~1.5 s): all of them at once, before the checks
+  const results = new Map<string, unknown>();
+  beforeAll(async () => {
+    const jobs: Array<[string, string[]]> = [["loss", ["loss", NN_FIXTURE]], ...models.map(([model, adapter]): [string, string[]] => [model, ["logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])]])];
+    await Promise.all(jobs.map(async ([key, args]) => results.set(key, await check(...args))));
+  });
+
   it("smoothed_cross_entropy_per_sample() matches @ual/nn's fixture (spec §3.1 vector included): both conventions, both denominators, loss and gradient", () => {
     const reference = JSON.parse(readFileSync(NN_FIXTURE, "utf8")) as { cases: Array<{ name: string; variants: Variant[] }> };
-    const ours = check("loss", NN_FIXTURE) as { cases: Array<{ name: string; variants: Variant[] }> };
+    const ours = results.get("loss") as { cases: Array<{ name: string; variants: Variant[] }> };
     expect(ours.cases.length).toBe(reference.cases.length);
     const spec = ours.cases.find((c) => c.name.startsWith("spec"))!;
     // the spec's own numbers, §3.1
@@ -42,16 +57,10 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
     });
   });
 
-  const models = [
-    ["gpt2", undefined, "GPT-2, official unprefixed names"],
-    ["gpt2_lora_base", "gpt2_lora", "GPT-2 with LoRA on the fused c_attn (fan_in_fan_out)"],
-    ["llama", "llama_lora", "Llama with GQA, rope_theta 5e5, LoRA on q/v"],
-    ["qwen2_bf16_sharded", undefined, "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
-  ] as const;
   for (const [model, adapter, what] of models) {
     it(`CausalLm reproduces @ual/models' parity logits to 1e-4: ${what}`, () => {
       const expected = JSON.parse(readFileSync(`${PARITY(adapter ?? model)}/expected_logits.json`, "utf8")) as { logits: number[][][] };
-      const ours = check("logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])) as { logits: number[][][]; merged?: number[][][] };
+      const ours = results.get(model) as { logits: number[][][]; merged?: number[][][] };
       expect(worst(ours.logits.flat(2), expected.logits.flat(2))).toBeLessThan(1e-4);
       if (adapter) expect(worst(ours.merged!.flat(2), expected.logits.flat(2))).toBeLessThan(1e-4);
     });
