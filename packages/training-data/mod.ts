@@ -7,4 +7,5 @@
  * @module
  */
 export { type Example, type ExampleSet, fingerprintExamples, readExamples } from "./read_examples.ts";
+export { readTrainingExamples } from "./read_training_examples.ts";
 export { type BatchSchedule, type BatchScheduleOptions, createBatchSchedule, type SamplingCursor } from "./create_batch_schedule.ts";

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { type JsonObject, writeJsonAtomic } from "@ual/core";
 import type { AdamW, AdamWSlot } from "@ual/nn";
 import { readSafetensors, writeSafetensors } from "@ual/safetensors";
-import type { SamplingCursor } from "./_batch_schedule.ts";
+import type { SamplingCursor } from "@ual/training-data";
 import type { TrainedModel } from "./_model_setup.ts";
 
 /** The JSON part of a checkpoint (`trainer_state.json`). */

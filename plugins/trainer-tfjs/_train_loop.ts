@@ -4,9 +4,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
 import { type ChatFormat, chatFormatName, type Gpt2Config, type LoraOptions, type Tokenizer } from "@ual/models";
 import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt, setBlasThreads } from "@ual/nn";
-import { createBatchSchedule } from "./_batch_schedule.ts";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
-import { type Example, fingerprintExamples, readExamples } from "./_examples.ts";
+import { createBatchSchedule, type Example, fingerprintExamples, readTrainingExamples } from "@ual/training-data";
 import { planMicroBatch } from "./_micro_batch.ts";
 import { planThreads } from "./_thread_plan.ts";
 import { setUpModel } from "./_model_setup.ts";
@@ -132,14 +131,7 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     return;
   }
 
-  const data = await readExamples(input.samples({ signal }), tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
-  const { examples } = data;
-  if (data.empty.length > 0) {
-    const shown = data.empty.slice(0, 5).map((id) => `"${id}"`).join(", ");
-    logger.warn(`${data.empty.length} samples have no token to learn after prompt masking and truncation to ${setup.maxLength} tokens, and are left out: ${shown}${data.empty.length > 5 ? ", …" : ""}`);
-  }
-  if (data.truncated > 0) logger.info(`${data.truncated} of ${examples.length + data.empty.length} samples were truncated to ${setup.maxLength} tokens`);
-  if (examples.length === 0) throw new Error(`${name}: no sample has a token to learn (check maskPrompt, maxLength and the data)`);
+  const examples = await readTrainingExamples(input.samples({ signal }), tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call, { logger, name });
 
   // ε per sample: the mapper's by id, the online estimator's during the step, or 0 (plain SFT).
   const online = input.online;

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 
+/** How long the other ranks get to exit by themselves after one failed, before SIGTERM. */
+const FAILURE_GRACE_MS = 3000;
+
 /** How the N processes were started. */
 export type LauncherName = "torchrun" | "processes";
 
@@ -168,8 +171,10 @@ export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (
             resolve({ what: entry.what, code: -1, signal: null, stderr: entry.stderr });
           });
           entry.child.on("close", (code, signal) => {
-            // one process died: the others would wait for it in all_reduce forever
-            if (code !== 0) signalAll("SIGTERM");
+            // one process died: the others would wait for it in all_reduce forever. They get a
+            // moment first: a rank failing on the same error exits by itself, and its own exit
+            // code is what gets reported, not the SIGTERM we would send it.
+            if (code !== 0) setTimeout(() => signalAll("SIGTERM"), FAILURE_GRACE_MS).unref();
             resolve({ what: entry.what, code, signal, stderr: entry.stderr });
           });
         }),

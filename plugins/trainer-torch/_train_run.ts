@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type CallOptions, type EventDraft, type JsonObject, type Logger, type TrainInput, writeFileAtomic, writeJsonAtomic } from "@ual/core";
 import { type ChatFormat, chatFormatName, type LoraFamily, type Tokenizer } from "@ual/models";
 import { learningRateAt } from "@ual/nn";
-import { createBatchSchedule, type Example, fingerprintExamples, readExamples } from "@ual/training-data";
+import { createBatchSchedule, type Example, fingerprintExamples, readTrainingExamples } from "@ual/training-data";
 import { newestCheckpoint, readTorchTrainerState, removeStaleTemporaries } from "./_checkpoints.ts";
 import { createEventQueue } from "./_event_queue.ts";
 import type { TorchPython } from "./find_torch_python.ts";
@@ -111,14 +111,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
       `${name}: a manifest loss stage computes in TensorFlow.js, which the PyTorch processes cannot call; remove the loss stage and set the trainer's convention and denominator (the same per-sample loss, spec §3)`,
     );
   }
-  const data = await readExamples(input.samples({ signal }), setup.tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call);
-  const { examples } = data;
-  if (data.empty.length > 0) {
-    const shown = data.empty.slice(0, 5).map((id) => `"${id}"`).join(", ");
-    logger.warn(`${data.empty.length} samples have no token to learn after prompt masking and truncation to ${setup.maxLength} tokens, and are left out: ${shown}${data.empty.length > 5 ? ", …" : ""}`);
-  }
-  if (data.truncated > 0) logger.info(`${data.truncated} of ${examples.length + data.empty.length} samples were truncated to ${setup.maxLength} tokens`);
-  if (examples.length === 0) throw new Error(`${name}: no sample has a token to learn (check maskPrompt, maxLength and the data)`);
+  const examples = await readTrainingExamples(input.samples({ signal }), setup.tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call, { logger, name });
 
   const online = input.online;
   let fixed: number[] | null = null;
