@@ -7,5 +7,6 @@
  * @module
  */
 export { type Example, type ExampleSet, fingerprintExamples, readExamples } from "./read_examples.ts";
+export { loraOptionField, optimizationOptionFields, renderingOptionFields } from "./training_options.ts";
 export { readTrainingExamples } from "./read_training_examples.ts";
 export { type BatchSchedule, type BatchScheduleOptions, createBatchSchedule, type SamplingCursor } from "./create_batch_schedule.ts";

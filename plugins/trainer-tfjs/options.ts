@@ -1,5 +1,5 @@
 import { z } from "@ual/core";
-import { GPT2_LORA_TARGETS, LORA_TARGETS } from "@ual/models";
+import { loraOptionField, optimizationOptionFields, renderingOptionFields } from "@ual/training-data";
 
 const positiveInt = z.number().int().positive();
 
@@ -37,19 +37,7 @@ export const trainerOptions = z.strictObject({
   backend: z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** A preset (`tiny` default: d 128, 4 layers, 4 heads, ctx 128; `small`: d 256, 6, 8, ctx 256; `gpt2`) or fields. */
   model: model.default("tiny"),
-  /** `byte` (default, built in) or the path of a Hugging Face tokenizer.json (relative to the manifest). */
-  tokenizer: z.string().min(1).default("byte"),
-  /**
-   * How a dialogue becomes text. `auto` (default): the `init` model's own chat_template when its
-   * tokenizer_config.json has one (a chat model keeps its format), else `ual` (spec §5.4's double
-   * newline, as for base models and models built from scratch); `model`: the chat_template, or an
-   * error; `reference-single`; or a template with `{user}`.
-   */
-  template: z.string().min(1).default("auto"),
-  /** true (default): no loss on prompt tokens. false: the reference's loss on every token. */
-  maskPrompt: z.boolean().default(true),
-  /** Tokens per sample after truncation; default the model's context length. */
-  maxLength: positiveInt.optional(),
+  ...renderingOptionFields,
   /** Samples per optimizer step (default 8). */
   batchSize: positiveInt.default(8),
   /**
@@ -78,58 +66,13 @@ export const trainerOptions = z.strictObject({
    * a matrix that measures what fine-tuning changed.
    */
   maxSteps: z.number().int().min(0).optional(),
-  /** Peak learning rate (default 3e-4, the reference's). */
-  lr: z.number().positive().default(3e-4),
-  /** `constant` (default: warmup then constant), `cosine`, or `reference` (spec §5.3's ramp). */
-  schedule: z.enum(["constant", "cosine", "reference"]).default("constant"),
-  /** Share of the optimizer steps spent in linear warmup (default 0.1; `reference` ignores it). */
-  warmup: z.number().min(0).max(1).default(0.1),
-  /** AdamW decoupled weight decay (default 0, spec §9; 0.01 reproduces the reference). */
-  weightDecay: z.number().min(0).default(0),
-  /** AdamW β1, β2 (default 0.9, 0.999) and ε (default 1e-8), as PyTorch. */
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
-  adamEpsilon: z.number().positive().default(1e-8),
-  /** Global gradient-norm limit (default 1.0); `null` turns clipping off (the reference has none). */
-  gradClip: z.number().positive().nullable().default(1),
-  /** `epoch-shuffle` (default: a seeded permutation per epoch) or `with-replacement` (the reference). */
-  sampling: z.enum(["epoch-shuffle", "with-replacement"]).default("epoch-shuffle"),
-  /**
-   * Put samples of similar length in the same batch to cut padding (epoch-shuffle only). Default
-   * false: where length goes with the kind of task (a mixed set), length-sorted batches each hold
-   * one kind, and the gradient swings from batch to batch; on the testbed this kept a tiny model
-   * from learning its copy tasks at all (held-out exact match 0.05 with it, 0.83 without, same steps).
-   */
-  groupByLength: z.boolean().default(false),
-  /** Seeds the weights and the sampling; default the run's seed. */
-  seed: z.number().int().optional(),
-  /** Write a checkpoint every N optimizer steps (default 100) and always at the end. */
-  checkpointEvery: positiveInt.default(100),
-  /** The loss's smoothing convention (default `reference`, spec §3.1); a manifest loss stage overrides it. */
-  convention: z.enum(["reference", "uniform"]).default("reference"),
-  /** The loss's per-sample denominator (default `targets`, spec §3.2); a manifest loss stage overrides it. */
-  denominator: z.enum(["targets", "reference"]).default("targets"),
-  /** Stop after this many non-finite steps in a row (default 5); each is skipped and reported. */
-  nanPatience: positiveInt.default(5),
+  ...optimizationOptionFields,
   /**
    * A local Hugging Face model folder to fine-tune (GPT-2 or Llama/Mistral/Qwen2; relative to the
    * manifest). Its config replaces `model`, and its tokenizer.json is used when `tokenizer` is `byte`.
    */
   init: z.string().min(1).optional(),
-  /**
-   * LoRA on the `init` model (spec §5.2): the base weights are frozen and only the adapters are
-   * trained and checkpointed, as PEFT's `adapter_model.safetensors` + `adapter_config.json`.
-   * Defaults r 8, alpha 16, dropout 0.1; targets by the model's family, as PEFT's: q_proj and
-   * v_proj (Llama, Mistral, Qwen2), c_attn (GPT-2, whose q, k and v are one fused layer).
-   */
-  lora: z
-    .strictObject({
-      r: positiveInt.default(8),
-      alpha: z.number().positive().default(16),
-      dropout: z.number().min(0).lt(1).default(0.1),
-      /** Layer names of the `init` model's family (checked against it when the model is loaded). */
-      targets: z.array(z.enum([...LORA_TARGETS, ...GPT2_LORA_TARGETS])).min(1).optional(),
-    })
-    .optional(),
+  ...loraOptionField,
 }).refine((o) => o.maxSteps !== 0 || o.init !== undefined, {
   path: ["maxSteps"],
   message: "0 (evaluate without training) needs `init`: the model folder to evaluate",
