@@ -58,7 +58,7 @@ function readme(s) {
   return `# ual-base
 
 A small GPT-2 (\`GPT2LMHeadModel\`) pretrained by this project on public-domain English, as the base
-model the quickstart aligns (SFT vs label smoothing vs UAL with LoRA) and whose forgetting the
+model the quickstart aligns (SFT vs label smoothing vs UAL, fully fine-tuned or with LoRA) and whose forgetting the
 base-capability probes measure. Made by \`npm run pretrain-base\` (\`examples/base-model/pretrain.mjs\`).
 
 | | |
