@@ -56,6 +56,32 @@ for (const lapack of [true, false]) describe(`pca() against scikit-learn (fixtur
 });
 
 describe("pca()", () => {
+  test("pca() keeps components orthonormal for a cluster of near-zero variances (CI counterexample, seed 155334970)", () => {
+    // Ten points spanning eight directions, six of them ~1e-12 to 1e-6: LAPACK's MRRR alone left
+    // two of these components 2e-8 from orthogonal.
+    const points = [
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, -1.9292320168445347e-7],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, -5.457362956234245e-13],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0, -49.99999999999987, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0, -49.96860310009976, 0],
+      [0, 0, 0, 0, 5.974332140112893e-12, 0, 0, 0, 0, 0],
+      [0, 0, -49.9997545321093, 0, 0, 0, 0, 0, 41.961903184652236, 0],
+      [0, 0, 0, 0, 0, 0, 49.999999999999886, 0, 0, 0],
+      [-49.999999999883066, 0, 0, 33.9287109374999, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 2.220446049250313e-16, -49.99999233661204, 0, 0, 0, 0, 0.0000010021835213053776],
+    ];
+    for (const lapack of [true, false]) {
+      const { components } = pca(points, 8, { lapack });
+      components.forEach((a, i) =>
+        components.forEach((b, j) => {
+          const dot = a.reduce((s, x, c) => s + x * (b[c] as number), 0);
+          expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-12);
+        }),
+      );
+    }
+  });
+
   test("pca() returns orthonormal components and projections equal to (x − mean)·components", () => {
     const matrix = fc.integer({ min: 2, max: 12 }).chain((n) =>
       fc.integer({ min: 1, max: 12 }).chain((d) =>
