@@ -102,8 +102,33 @@ export function topEigen(matrix: Float64Array, size: number, k: number, lapack =
   if (lapack) {
     const load = loadBlas();
     const top = load.status === "loaded" ? load.blas.symmetricTop(matrix, size, k) : undefined;
-    if (top !== undefined) return top;
+    if (top !== undefined) {
+      // MRRR returns the vectors of a cluster of tiny or equal eigenvalues orthogonal only to
+      // ~1e-8 (seen on rank-deficient PCA); two Gram–Schmidt passes restore ~1e-16 and leave
+      // well-separated vectors as they are.
+      reorthonormalise(top.vectors, size, k);
+      return top;
+    }
   }
   const { values, vectors } = symmetricEigen(matrix, size);
   return { values: values.slice(0, k), vectors: vectors.slice(0, k * size) };
+}
+
+/** Two passes of modified Gram–Schmidt over the k vectors at `j·size`, in place. */
+function reorthonormalise(vectors: Float64Array, size: number, k: number): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < k; j++) {
+      const v = vectors.subarray(j * size, (j + 1) * size);
+      for (let i = 0; i < j; i++) {
+        const b = vectors.subarray(i * size, (i + 1) * size);
+        let dot = 0;
+        for (let r = 0; r < size; r++) dot += (v[r] as number) * (b[r] as number);
+        for (let r = 0; r < size; r++) v[r] = (v[r] as number) - dot * (b[r] as number);
+      }
+      let sum = 0;
+      for (let r = 0; r < size; r++) sum += (v[r] as number) ** 2;
+      const length = Math.sqrt(sum);
+      if (length > 0) for (let r = 0; r < size; r++) v[r] = (v[r] as number) / length;
+    }
+  }
 }

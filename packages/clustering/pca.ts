@@ -129,11 +129,7 @@ function componentsFromCovariance(x: Float64Array, n: number, d: number, k: numb
   }
   for (let p = 0; p < d; p++) for (let q = 0; q < p; q++) scatter[p * d + q] = scatter[q * d + p] as number;
   const { vectors } = topEigen(scatter, d, k, lapack);
-  // LAPACK's MRRR (dsyevr) returns vectors of a cluster of tiny or equal eigenvalues orthogonal
-  // only to ~1e-8; a Gram–Schmidt pass restores 1e-15 and leaves separated ones as they are.
-  const out: Float64Array[] = [];
-  for (let c = 0; c < k; c++) out.push(orthonormalise(vectors.slice(c * d, (c + 1) * d), out, d));
-  return out;
+  return Array.from({ length: k }, (_, c) => vectors.slice(c * d, (c + 1) * d));
 }
 
 /** The top-k right-singular vectors from the eigenvectors u of XXᵀ (n × n): v = Xᵀu / ‖Xᵀu‖. */
