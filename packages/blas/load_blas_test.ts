@@ -135,6 +135,118 @@ describe.skipIf(load.status !== "loaded")(`loadBlas() with ${load.status === "lo
     expect(blas!.info().threads).toBe(1);
     blas!.setThreads(Math.max(1, before));
   });
+
+  it("geluForward() and geluBackward() give GPT-2's tanh GELU and its derivative (float64 reference)", () => {
+    const n = 1003;
+    const heap = new Float32Array(new ArrayBuffer(4 * (1 + 4 * n)));
+    const x = filled(n, 3).map((v, i) => v * (i % 7) * 1.7); // up to ±10: both tails of tanh
+    const dy = filled(n, 4);
+    heap.set(x, 1);
+    heap.set(dy, 1 + n);
+    blas?.geluForward(heap.buffer as ArrayBuffer, n, 1, 1 + 2 * n);
+    blas?.geluBackward(heap.buffer as ArrayBuffer, n, 1, 1 + n, 1 + 3 * n);
+    const k = Math.sqrt(2 / Math.PI);
+    let worstY = 0;
+    let worstDx = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i] as number;
+      const t = Math.tanh(k * (xi + 0.044715 * xi ** 3));
+      const y = 0.5 * xi * (1 + t);
+      const dx = (dy[i] as number) * (0.5 * (1 + t) + 0.5 * xi * (1 - t * t) * k * (1 + 3 * 0.044715 * xi * xi));
+      worstY = Math.max(worstY, Math.abs((heap[1 + 2 * n + i] as number) - y) / (1 + Math.abs(y)));
+      worstDx = Math.max(worstDx, Math.abs((heap[1 + 3 * n + i] as number) - dx) / (1 + Math.abs(dx)));
+    }
+    expect(worstY).toBeLessThan(1e-6);
+    expect(worstDx).toBeLessThan(1e-6);
+  });
+
+  it("layerNormForward() and layerNormBackward() match LayerNorm and its gradient (float64 reference)", () => {
+    const [rows, d] = [5, 37];
+    const eps = 1e-5;
+    const x = filled(rows * d, 5).map((v, i) => v * 3 + (i % d === 0 ? 40 : 0)); // an offset row entry: centring matters
+    const gamma = filled(d, 6);
+    const beta = filled(d, 7);
+    const dy = filled(rows * d, 8);
+    const layout = { x: 0, gamma: rows * d, beta: rows * d + d, y: rows * d + 2 * d, xHat: 2 * rows * d + 2 * d, rstd: 3 * rows * d + 2 * d };
+    const back = { dy: layout.rstd + rows, dx: layout.rstd + rows + rows * d, dGamma: layout.rstd + rows + 2 * rows * d, dBeta: layout.rstd + rows + 2 * rows * d + d };
+    const heap = new Float32Array(back.dBeta + d);
+    heap.set(x, layout.x);
+    heap.set(gamma, layout.gamma);
+    heap.set(beta, layout.beta);
+    heap.set(dy, back.dy);
+    blas?.layerNormForward(heap.buffer as ArrayBuffer, rows, d, layout.x, layout.gamma, layout.beta, layout.y, layout.xHat, layout.rstd, eps);
+    blas?.layerNormBackward(heap.buffer as ArrayBuffer, rows, d, back.dy, layout.xHat, layout.rstd, layout.gamma, back.dx, back.dGamma, back.dBeta);
+    const dGamma = new Float64Array(d);
+    const dBeta = new Float64Array(d);
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(x.subarray(r * d, (r + 1) * d));
+      const mean = row.reduce((a, b) => a + b, 0) / d;
+      const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / d;
+      const rstd = 1 / Math.sqrt(variance + eps);
+      const h = row.map((v) => (v - mean) * rstd);
+      const dh = h.map((_, j) => (dy[r * d + j] as number) * (gamma[j] as number));
+      const m1 = dh.reduce((a, b) => a + b, 0) / d;
+      const m2 = dh.reduce((a, b, j) => a + b * (h[j] as number), 0) / d;
+      for (let j = 0; j < d; j++) {
+        expect(heap[layout.y + r * d + j]).toBeCloseTo((h[j] as number) * (gamma[j] as number) + (beta[j] as number), 5);
+        expect(heap[back.dx + r * d + j]).toBeCloseTo(rstd * ((dh[j] as number) - m1 - (h[j] as number) * m2), 5);
+        dGamma[j] = (dGamma[j] as number) + (dy[r * d + j] as number) * (h[j] as number);
+        dBeta[j] = (dBeta[j] as number) + (dy[r * d + j] as number);
+      }
+      expect(heap[layout.rstd + r]).toBeCloseTo(rstd, 6);
+    }
+    for (let j = 0; j < d; j++) {
+      expect(heap[back.dGamma + j]).toBeCloseTo(dGamma[j] as number, 5);
+      expect(heap[back.dBeta + j]).toBeCloseTo(dBeta[j] as number, 5);
+    }
+  });
+
+  it("rowStats() and rowGrad() give the loss's per-row statistics and gradient, rows with target −1 zero (float64 reference)", () => {
+    const [rows, width] = [4, 301];
+    // logits spread over ±60: the exponentials cover many binades, and some underflow to ~0
+    const z = filled(rows * width, 9).map((v, i) => v * (i % 3 === 0 ? 60 : 4));
+    const targets = new Int32Array([5, -1, 300, 0]);
+    const scale = Float32Array.from([0.5, 1, 2, 0.25]);
+    const offScale = Float32Array.from([0.01, 0.02, 0, 0.003]);
+    const targetScale = Float32Array.from([0.4, 1, 1.5, 0.2]);
+    const o = { z: 0, t: rows * width, max: rows * width + rows, lse: rows * width + 2 * rows, target: rows * width + 3 * rows, sum: rows * width + 4 * rows };
+    const w = { lse: o.sum + rows, s: o.sum + 2 * rows, as: o.sum + 3 * rows, cs: o.sum + 4 * rows, g: o.sum + 5 * rows };
+    const heap = new Float32Array(w.g + rows * width);
+    heap.set(z, o.z);
+    new Int32Array(heap.buffer).set(targets, o.t);
+    heap.set(scale, w.s);
+    heap.set(offScale, w.as);
+    heap.set(targetScale, w.cs);
+    blas?.rowStats(heap.buffer as ArrayBuffer, rows, width, o.z, o.t, o.max, o.lse, o.target, o.sum);
+    for (let r = 0; r < rows; r++) heap[w.lse + r] = (heap[o.max + r] as number) + (heap[o.lse + r] as number);
+    blas?.rowGrad(heap.buffer as ArrayBuffer, rows, width, o.z, o.t, w.lse, w.s, w.as, w.cs, w.g);
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(z.subarray(r * width, (r + 1) * width));
+      const y = targets[r] as number;
+      if (y < 0) {
+        expect([heap[o.max + r], heap[o.lse + r], heap[o.target + r], heap[o.sum + r]]).toEqual([0, 0, 0, 0]);
+        expect(heap.subarray(w.g + r * width, w.g + (r + 1) * width).every((v) => v === 0)).toBe(true);
+        continue;
+      }
+      const m = Math.max(...row);
+      const sumExp = row.reduce((a, v) => a + Math.exp(v - m), 0);
+      expect(heap[o.max + r]).toBe(m);
+      expect(heap[o.lse + r]).toBeCloseTo(Math.log(sumExp), 6);
+      expect(heap[o.target + r]).toBe(Math.fround((row[y] as number) - m));
+      const shifted = row.reduce((a, v) => a + (v - m), 0);
+      expect(Math.abs((heap[o.sum + r] as number) - shifted) / Math.abs(shifted)).toBeLessThan(1e-6);
+      for (let j = 0; j < width; j++) {
+        const g = (scale[r] as number) * Math.exp((row[j] as number) - m - Math.log(sumExp)) - (offScale[r] as number) - (j === y ? (targetScale[r] as number) : 0);
+        expect(Math.abs((heap[w.g + r * width + j] as number) - g)).toBeLessThan(1e-6 * (1 + Math.abs(g)));
+      }
+    }
+  });
+
+  it("the fused kernels refuse a buffer that lies outside the heap", () => {
+    const heap = new Float32Array(16);
+    expect(() => blas?.geluForward(heap.buffer as ArrayBuffer, 10, 0, 8)).toThrow(/outside the heap/);
+    expect(() => blas?.rowStats(heap.buffer as ArrayBuffer, 2, 8, 0, 15, 0, 0, 0, 0)).toThrow(/outside the heap/);
+  });
 });
 
 describe("loadBlas()", () => {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <node_api.h>
 
+#include "ual_kernels.h"
+
 // CBLAS constants (cblas.h): fixed by the standard, declared here to avoid the header.
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
@@ -321,5 +323,6 @@ NAPI_MODULE_INIT() {
     {"info", NULL, library_info, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  ual_define_kernels(env, exports);
   return exports;
 }

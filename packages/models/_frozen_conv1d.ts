@@ -1,5 +1,5 @@
-import { add, customGrad, engine, type GradSaveFunc, type Tensor, type Tensor1D, type Tensor2D, tidy, transpose } from "@tensorflow/tfjs-core";
-import { matMulPlain, matMulUncached } from "@ual/nn";
+import { add, customGrad, engine, type GradSaveFunc, matMul, type Tensor, type Tensor1D, type Tensor2D, tidy, transpose } from "@tensorflow/tfjs-core";
+import { matMulPlain, matMulUncached, nativeMatMulActive } from "@ual/nn";
 
 /**
  * x [N, in] · W + b for a frozen GPT-2 `Conv1D` weight W [in, out] and bias b (LoRA's base
@@ -19,7 +19,10 @@ export function frozenConv1d(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
     const input = args[0] as Tensor2D;
     return {
       value: tidy(() => add(training ? matMulUncached(input, w) : matMulPlain(input, w), b) as Tensor2D),
-      gradFunc: (dy: Tensor) => [tidy(() => transpose(matMulPlain(w, transpose(dy) as Tensor2D)) as Tensor2D)],
+      // Native sgemm takes dy · Wᵀ as one flagged product; XNNPACK only runs flag-free ones fast.
+      gradFunc: (dy: Tensor) => [
+        nativeMatMulActive() ? matMul(dy as Tensor2D, w, false, true) : tidy(() => transpose(matMulPlain(w, transpose(dy) as Tensor2D)) as Tensor2D),
+      ],
     };
   });
   return op(x) as Tensor2D;

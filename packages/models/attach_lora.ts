@@ -1,5 +1,5 @@
 import { add, mul, type Tensor2D, tensor, tensor2d, tidy, transpose, type Variable, variable, zeros } from "@tensorflow/tfjs-core";
-import { createRng, fnv1a, matMulPlain, type Rng } from "@ual/nn";
+import { createRng, fnv1a, matMulPlain, matMulTransposed, type Rng } from "@ual/nn";
 import type { Gpt2Model } from "./create_gpt2.ts";
 import type { LlamaModel } from "./create_llama.ts";
 import { type LoraFamily, type LoraOptions, resolveLoraOptions } from "./lora_options.ts";
@@ -143,27 +143,26 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
     const keep = 1 - full.dropout;
     const mask = new Float32Array(x.size);
     if (sequenceSeeds === undefined) {
-      for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.float() < keep ? 1 / keep : 0;
+      dropoutRng.fillMask(mask, 0, mask.length, keep, 1 / keep);
     } else {
       const [rows, width] = x.shape;
       const batch = sequenceSeeds.length;
       if (rows % batch !== 0) throw new Error(`attachLora: ${rows} input rows do not split into the ${batch} sequences dropoutPerSequence was given`);
       const time = rows / batch;
       if (rowRngs.length !== rows) rowRngs = Array.from({ length: rows }, (_, r) => createRng(fnv1a(`lora-dropout:${sequenceSeeds?.[Math.floor(r / time)]}:${r % time}`)));
-      for (let r = 0; r < rows; r++) {
-        const rng = rowRngs[r] as Rng;
-        for (let i = r * width; i < (r + 1) * width; i++) mask[i] = rng.float() < keep ? 1 / keep : 0;
-      }
+      for (let r = 0; r < rows; r++) (rowRngs[r] as Rng).fillMask(mask, r * width, (r + 1) * width, keep, 1 / keep);
     }
     return mul(x, tensor(mask, x.shape));
   };
   model.setLinearHook((name, x, base) => {
     const pair = adapted.get(name);
     if (pair === undefined) return base;
-    // x·Aᵀ·Bᵀ as two flag-free 2-D matmuls, [N, in]·[in, r]·[r, out]: never forms the [out, in]
-    // update. The same for both families: the adapters have nn.Linear shapes even on a Conv1D.
-    const low = matMulPlain(dropout(x), transpose(pair.a) as Tensor2D);
-    return add(base, mul(matMulPlain(low, transpose(pair.b) as Tensor2D), scale));
+    // x·Aᵀ·Bᵀ as two products, [N, in]·[in, r]·[r, out]: never forms the [out, in] update. The
+    // same for both families: the adapters have nn.Linear shapes even on a Conv1D. The scale goes
+    // on the [N, r] product rather than the [N, out] one: the same value (exactly, for a power
+    // of two such as 16 / 8), on r columns instead of out.
+    const low = mul(matMulTransposed(dropout(x), pair.a as Tensor2D), scale) as Tensor2D;
+    return add(base, matMulTransposed(low, pair.b as Tensor2D));
   });
 
   const detach = () => {

@@ -24,6 +24,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { ensureKernels } from "./_ensure_kernels.ts";
 import { logitRowCpuKernels, ROW_GRAD_KERNEL, ROW_STATS_KERNEL } from "./_logit_rows_cpu.ts";
+import { fusedKernel } from "./_native_fused.ts";
 
 /**
  * Per-row statistics of a [N, V] logit matrix, all relative to the row maximum so that they are
@@ -55,7 +56,7 @@ function hasKernel(name: string): boolean {
 
 function fusedAvailable(name: string): boolean {
   ensureKernels(logitRowCpuKernels);
-  return hasKernel(name);
+  return fusedKernel(name);
 }
 
 /** The statistics of each row of `z` ([N, V], float32). */

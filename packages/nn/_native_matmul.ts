@@ -1,26 +1,7 @@
 import { type Blas, loadBlas } from "@ual/blas";
 import { broadcast_util, getKernel, type KernelConfig, type KernelFunc, type TensorInfo, util } from "@tensorflow/tfjs-core";
 import { WASM_BATCH_MATMUL_KERNEL } from "./_wasm_batch_matmul.ts";
-
-/** The parts of tfjs-backend-wasm 4.x the native kernels use (internal, so typed by hand). */
-interface WasmHeapBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-}
-
-/** True when this build of tfjs-backend-wasm exposes what the native kernels read. */
-function heapAvailable(backend: unknown): backend is WasmHeapBackend {
-  const b = backend as Partial<WasmHeapBackend> | null;
-  return b?.wasm?.HEAPU8 instanceof Uint8Array && typeof b.dataIdMap?.get === "function" && typeof b.makeOutput === "function";
-}
-
-function offsetOf(backend: WasmHeapBackend, tensor: TensorInfo): number {
-  const data = backend.dataIdMap.get(tensor.dataId);
-  if (data === undefined) throw new Error("native BatchMatMul: tensor data not found on the wasm backend");
-  // malloc aligns to at least 8 bytes, so every float32 tensor starts on a float boundary
-  return data.memoryOffset / 4;
-}
+import { heapAvailable, offsetOf } from "./_wasm_heap.ts";
 
 /** The kernel wasm registered for BatchMatMul before ours replaced it: the fallback. */
 let wasmOwnBatchMatMul: KernelFunc | undefined;

@@ -1,4 +1,5 @@
-import { add, customGrad, type GradSaveFunc, mul, sigmoid, square, sub, type Tensor, tidy } from "@tensorflow/tfjs-core";
+import { add, customGrad, engine, type GradSaveFunc, mul, sigmoid, square, sub, type Tensor, tidy } from "@tensorflow/tfjs-core";
+import { fusedKernel, GELU_GRAD_KERNEL, GELU_KERNEL } from "./_native_fused.ts";
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const CUBIC = 0.044715;
@@ -23,6 +24,18 @@ const geluOp = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
   };
 });
 
+// One pass each way in C on the wasm heap (the native kernels); tanh is recomputed from x in
+// the backward pass rather than kept.
+const fusedGeluOp = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+  const x = args[0] as Tensor;
+  const save = args[1] as GradSaveFunc;
+  save([x]);
+  return {
+    value: engine().runKernel(GELU_KERNEL, { x }) as Tensor,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => [engine().runKernel(GELU_GRAD_KERNEL, { x: saved[0] as Tensor, dy }) as Tensor],
+  };
+});
+
 /**
  * GELU with the tanh approximation GPT-2 uses (Hugging Face's `gelu_new`):
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))), with its gradient in closed form from the saved tanh.
@@ -36,5 +49,5 @@ const geluOp = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
  * ```
  */
 export function gelu<T extends Tensor>(x: T): T {
-  return geluOp(x) as T;
+  return (fusedKernel(GELU_KERNEL) ? fusedGeluOp(x) : geluOp(x)) as T;
 }

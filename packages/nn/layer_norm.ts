@@ -1,6 +1,7 @@
 import {
   add,
   customGrad,
+  engine,
   type GradSaveFunc,
   mean,
   mul,
@@ -13,6 +14,7 @@ import {
   type Tensor2D,
   tidy,
 } from "@tensorflow/tfjs-core";
+import { fusedKernel, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from "./_native_fused.ts";
 import { matMulPlain } from "./mat_mul_plain.ts";
 
 /** Σ over rows of a [N, D] matrix as one plain matmul (onesᵀ·x): the fastest column sum on wasm. */
@@ -49,6 +51,22 @@ const norm = (epsilon: number) =>
     };
   });
 
+// The same, one kernel each way in C on the wasm heap (the native kernels).
+const fusedNorm = (epsilon: number) =>
+  customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const [x, gamma, beta] = args as [Tensor2D, Tensor1D, Tensor1D];
+    const save = args[3] as GradSaveFunc;
+    const [y, xHat, rstd] = engine().runKernel(LAYER_NORM_KERNEL, { x, gamma, beta }, { epsilon }) as [Tensor2D, Tensor2D, Tensor2D];
+    save([xHat, rstd, gamma]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [h, r, g] = saved as [Tensor2D, Tensor2D, Tensor1D];
+        return engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy, xHat: h, rstd: r, gamma: g }) as Tensor[];
+      },
+    };
+  });
+
 /**
  * Layer normalisation over the last axis, `(x − mean)/√(var + ε)·γ + β` (biased variance, as
  * PyTorch's `LayerNorm`), with a closed-form gradient: a handful of kernels instead of the
@@ -68,6 +86,6 @@ export function layerNorm<T extends Tensor>(x: T, gamma: Tensor1D, beta: Tensor1
     throw new Error(`layerNorm: γ [${gamma.shape}] and β [${beta.shape}] must match the last axis of x [${x.shape}]`);
   }
   const flat = x.rank === 2 ? (x as unknown as Tensor2D) : reshape(x, [x.size / d, d]);
-  const y = norm(epsilon)(flat, gamma, beta) as Tensor2D;
+  const y = (fusedKernel(LAYER_NORM_KERNEL) ? fusedNorm(epsilon) : norm(epsilon))(flat, gamma, beta) as Tensor2D;
   return (x.rank === 2 ? y : reshape(y, x.shape)) as T;
 }

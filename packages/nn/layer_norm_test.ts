@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectClose } from "./_expect_close.ts";
 import { testBackends, useBackend } from "./_test_backends.ts";
 import { layerNorm } from "./layer_norm.ts";
+import { nativeMatMulActive } from "./_native_mode.ts";
 
 const backends = await testBackends();
 
@@ -28,5 +29,17 @@ for (const { name, available } of backends) {
       });
     });
 
+    it("layerNorm() runs as one kernel each way on wasm's native path, else as tfjs ops, and keeps no tensor", async () => {
+      const x = tf.variable(tf.randomNormal([96, 40], 2, 3, "float32", 5));
+      const g = tf.variable(tf.randomNormal([40], 1, 0.1, "float32", 6));
+      const b = tf.variable(tf.randomNormal([40], 0, 0.1, "float32", 7));
+      const r = tf.randomNormal([96, 40], 0, 1, "float32", 8);
+      const before = tf.memory().numTensors;
+      const profile = await tf.profile(() => tf.tidy(() => void tf.variableGrads(() => tf.sum(tf.mul(layerNorm(x, g as tf.Tensor1D, b as tf.Tensor1D), r)), [x, g, b])));
+      expect(tf.memory().numTensors).toBe(before);
+      const fused = profile.kernelNames.includes("UalLayerNorm") && profile.kernelNames.includes("UalLayerNormGrad");
+      expect(fused).toBe(name === "wasm" && nativeMatMulActive());
+      tf.dispose([x, g, b, r]);
+    });
   });
 }

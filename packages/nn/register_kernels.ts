@@ -2,6 +2,7 @@ import "./_register_gradients.ts";
 import { ensureKernels } from "./_ensure_kernels.ts";
 import { logitRowCpuKernels } from "./_logit_rows_cpu.ts";
 import { nativeMatMulActive } from "./_native_mode.ts";
+import { nativeFusedKernels } from "./_native_fused.ts";
 import { nativeMatMulKernels, wasmOwnMatMulKernels } from "./_native_matmul.ts";
 import { unsortedSegmentSumKernels } from "./_unsorted_segment_sum.ts";
 import { wasmBatchMatMulKernels } from "./_wasm_batch_matmul.ts";
@@ -21,7 +22,8 @@ import { wasmSliceKernels } from "./_wasm_slice.ts";
  * - `GatherV2` on axis 0 for `wasm`, one block copy per row (wasm's own copies element by element);
  * - with native matmuls on ({@linkcode selectBackend}'s `nativeBlas`, the default where
  *   `@ual/blas` found OpenBLAS): `BatchMatMul` and `UalBatchMatMul` for `wasm` on the native
- *   sgemm, else wasm's own BatchMatMul.
+ *   sgemm, else wasm's own BatchMatMul; and fused GELU, LayerNorm and loss-row kernels for
+ *   `wasm` in C on the heap (registered whenever `@ual/blas` loads, used while native is on).
  *
  * Idempotent. {@linkcode selectBackend} calls it; call it yourself only if you pick a backend
  * with `tf.setBackend` directly.
@@ -46,4 +48,5 @@ export function registerKernels(): void {
   ensureKernels(wasmIdentityKernels);
   ensureKernels(wasmGatherKernels());
   ensureKernels(wasmSliceKernels);
+  ensureKernels(nativeFusedKernels());
 }

@@ -9,6 +9,12 @@ export interface Rng {
   float(): number;
   /** A uniform integer in [0, n) (rejection sampling, so unbiased). */
   int(n: number): number;
+  /**
+   * Writes `value` where a uniform draw is below `keep`, else 0, into `out[start..end)`: exactly
+   * `out[i] = rng.float() < keep ? value : 0` in order (the same stream), in one tight loop — a
+   * dropout mask of a million entries in a few milliseconds instead of tens.
+   */
+  fillMask(out: Float32Array, start: number, end: number, keep: number, value: number): void;
   /** A standard normal draw (Box–Muller; one draw per call, so the state stays simple). */
   normal(): number;
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
@@ -75,6 +81,29 @@ export function createRng(seed: number): Rng {
       return result;
     },
     float: () => rng.nextUint32() / 2 ** 32,
+    fillMask(out, start, end, keep, value) {
+      // u / 2³² < keep ⟺ u < keep·2³² exactly (the division by a power of two is exact).
+      const threshold = keep * 2 ** 32;
+      let a = s0;
+      let b = s1;
+      let c = s2;
+      let d = s3;
+      for (let i = start; i < end; i++) {
+        const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+        const t = (b << 9) >>> 0;
+        c = (c ^ a) >>> 0;
+        d = (d ^ b) >>> 0;
+        b = (b ^ c) >>> 0;
+        a = (a ^ d) >>> 0;
+        c = (c ^ t) >>> 0;
+        d = rotl(d, 11);
+        out[i] = result < threshold ? value : 0;
+      }
+      s0 = a;
+      s1 = b;
+      s2 = c;
+      s3 = d;
+    },
     int(n) {
       if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
       const limit = 2 ** 32 - (2 ** 32 % n);

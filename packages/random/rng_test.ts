@@ -43,4 +43,20 @@ describe("createRng()", () => {
     expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(p).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
+
+  it("fillMask() writes what float() < keep would, in the same stream, and leaves the rest of out alone", () => {
+    for (const keep of [0.9, 0.5, 0.01]) {
+      const a = createRng(99);
+      const b = createRng(99);
+      const out = new Float32Array(1000).fill(-1);
+      a.fillMask(out, 100, 900, keep, 1 / keep);
+      const expected = new Float32Array(1000).fill(-1);
+      for (let i = 100; i < 900; i++) expected[i] = b.float() < keep ? 1 / keep : 0;
+      expect(out).toEqual(expected);
+      // the streams are still in step afterwards
+      expect(a.nextUint32()).toBe(b.nextUint32());
+      const kept = expected.subarray(100, 900).filter((x) => x > 0).length / 800;
+      expect(Math.abs(kept - keep)).toBeLessThan(0.06);
+    }
+  });
 });
