@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 describe("examples/models/ual-base", () => {
-  it("loads with loadHfModel as a downloaded GPT-2, its tokenizer round-trips held-out text and its chat template renders spec §5.4's turns", async () => {
+  it("loads with loadHfModel as a downloaded GPT-2, its tokenizer round-trips held-out text and its chat template renders Q/A turns", async () => {
     const loaded = await loadHfModel(BASE, { trainable: false });
     try {
       expect(loaded.family).toBe("gpt2");
@@ -49,7 +49,7 @@ describe("examples/models/ual-base", () => {
         expect(tok.decode(tok.encode(text))).toBe(text);
       }
       const rendered = renderHfChatTemplate(loaded.chatTemplate!, [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }], { bosToken: loaded.specialTokens.bos, eosToken: loaded.specialTokens.eos });
-      expect(rendered).toBe("<|endoftext|>\n\n### User: Hi\n\n### Assistant: Hello<|endoftext|>");
+      expect(rendered).toBe("<|endoftext|>Q: Hi\nA: Hello<|endoftext|>");
     } finally {
       loaded.model.dispose();
     }

@@ -65,7 +65,7 @@ base-capability probes measure. Made by \`npm run pretrain-base\` (\`examples/ba
 |---|---|
 | shape | d ${s.shape.dModel}, ${s.shape.layers} layers, ${s.shape.heads} heads, context ${s.shape.contextLength}, vocabulary ${s.shape.vocabSize} (tied embeddings) |
 | tokenizer | byte-level BPE trained by \`@ual/bpe\` on the train passages (GPT-2 pre-tokenization, ${s.tokenizer.merges} merges, \`<|endoftext|>\` id 0 as BOS, EOS and padding) |
-| chat template | \`tokenizer_config.json\`: each user turn \`<|endoftext|>\\n\\n### User: {content}\\n\\n### Assistant: \`, each answer followed by \`<|endoftext|>\` (spec §5.4, double newline) |
+| chat template | \`tokenizer_config.json\`: each user turn \`<|endoftext|>Q: {content}\\nA:\`, each answer \` {content}<|endoftext|>\` (words the tokenizer has, and the answer keeps its leading space, as in pretraining) |
 | training | ${t.steps} steps of ${t.batch} random windows of ${t.window} tokens = ${t.tokensSeen.toLocaleString("en")} tokens (${(t.tokensSeen / s.corpus.trainTokens).toFixed(2)} epochs); AdamW (weight decay ${t.weightDecay}, none on biases, LayerNorms and positions), peak lr ${t.peakLr}, ${t.warmup} warmup steps then cosine to 0, gradient clip ${t.gradClip}, plain cross-entropy (\`smoothedCrossEntropy\`, ε = 0), seed ${t.seed} |
 | time | ${t.seconds} s of training (the whole script a little more) on 2 shared cores |
 | backend | ${t.backend} |
