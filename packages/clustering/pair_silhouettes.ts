@@ -1,4 +1,5 @@
 import { labelScatter, pairProjection } from "./_label_scatter.ts";
+import { featureGram, pairProjectionFromGram } from "./_pair_gram.ts";
 import { toPointMatrix } from "./_matrix.ts";
 import { pca } from "./pca.ts";
 
@@ -8,6 +9,8 @@ import { pca } from "./pca.ts";
  * each pair's PCA is formed from its own points.
  */
 const SCATTER_MAX_DIM = 512;
+/** Up to this many top-label features their Gram matrix is shared by the small pairs (N² doubles: 128 MB at 4096). */
+const GRAM_MAX_FEATURES = 4096;
 import { silhouetteScore } from "./silhouette_score.ts";
 
 /** Options of {@linkcode pairSilhouettes}. */
@@ -99,6 +102,10 @@ export function pairSilhouettes(
   const top = [...countOf.entries()].sort((x, y) => y[1] - x[1]).slice(0, topK);
   const matrix = dim <= SCATTER_MAX_DIM ? toPointMatrix(features, "pairSilhouettes() features") : undefined;
   const stats = matrix === undefined ? undefined : labelScatter(matrix.data, dim, labels, top.map(([label]) => label));
+  // small pairs (fewer points than dimensions) read their Gram matrices out of one shared one
+  const topRows = top.flatMap(([label]) => members.get(label) as number[]).sort((i, j) => i - j);
+  const smallest = top.length < 2 ? Infinity : (top[top.length - 1]?.[1] ?? 0) + (top[top.length - 2]?.[1] ?? 0);
+  const gram = matrix !== undefined && smallest <= dim && topRows.length <= GRAM_MAX_FEATURES ? featureGram(matrix.data, dim, topRows) : undefined;
 
   const pairs: PairSilhouette[] = [];
   for (let p = 0; p < top.length; p++) {
@@ -113,12 +120,14 @@ export function pairSilhouettes(
       }
       // The pair's features in their original order, as the reference's boolean mask keeps them.
       const rows = [...(members.get(a) as number[]), ...(members.get(b) as number[])].sort((i, j) => i - j);
-      // From the per-label statistics when there are at least as many points as dimensions;
-      // pca()'s Gram route otherwise (the same subspace either way).
+      // From the per-label statistics when there are more points than dimensions; from the
+      // shared Gram matrix otherwise (pca()'s Gram route; the same subspace either way).
       const projected =
         stats !== undefined && matrix !== undefined && countA + countB > dim
           ? pairProjection(stats, a, b, matrix.data, rows, components, options.lapack ?? true)
-          : pca(
+          : gram !== undefined
+            ? pairProjectionFromGram(gram, rows, components, options.lapack ?? true)
+            : pca(
               rows.map((i) => features[i] as ArrayLike<number>),
               components,
               { lapack: options.lapack ?? true },

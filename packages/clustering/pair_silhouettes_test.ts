@@ -30,6 +30,23 @@ describe("pairSilhouettes()", () => {
     }
   });
 
+  test("pairSilhouettes() gives the per-pair PCA's silhouettes from a shared Gram matrix for pairs with fewer points than dimensions", () => {
+    // 90 points in 60-d over 7 labels of unequal sizes: every pair has 18 to 45 points (the Gram
+    // route); offset by 1e3, and one label's points collinear (a zero second component)
+    const labels = Array.from({ length: 90 }, (_, i) => [0, 0, 1, 2, 3, 4, 5, 6, 0, 1][i % 10] as number);
+    const features = labels.map((label, i) =>
+      Array.from({ length: 60 }, (_, j) => 1e3 + (label === 6 ? (i / 10) * Math.cos(j) : Math.sin(i * 1.3 + j * 0.7) + label * (j % 5 === 0 ? 0.9 : 0.05))),
+    );
+    const result = pairSilhouettes(features, labels, { topK: 7 });
+    expect(result.pairs).toHaveLength(21);
+    for (const pair of result.pairs) {
+      const rows = labels.flatMap((label, i) => (label === pair.labels[0] || label === pair.labels[1] ? [i] : []));
+      expect(rows.length).toBeLessThan(60);
+      const direct = silhouetteScore(pca(rows.map((i) => features[i] as number[]), 2).points, rows.map((i) => labels[i] as number));
+      expect(Math.abs((pair.silhouette as number) - direct)).toBeLessThan(1e-8);
+    }
+  });
+
   test("pairSilhouettes() forms all K(K − 1)/2 pairs, the most frequent label first", () => {
     const labels = Array.from({ length: 60 }, (_, i) => i % 5);
     const features = labels.map((label, i) => [label * 3 + Math.sin(i), Math.cos(i * 1.7), label]);

@@ -1,9 +1,10 @@
 import { add, gather, reshape, split, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, tensor1d, transpose } from "@tensorflow/tfjs-core";
 import { gelu, layerNorm } from "@ual/nn";
-import type { KvCache, StepOutput } from "./causal_lm.ts";
+import type { KvCache, StepOptions, StepOutput } from "./causal_lm.ts";
 import type { Gpt2Model } from "./create_gpt2.ts";
 import { cachedAttention, stepAttentionBias } from "./_cached_attention.ts";
 import { linearTransposed } from "./_frozen_linear.ts";
+import { logitsAtRows } from "./_logits_at_rows.ts";
 
 /**
  * The GPT-2 forward of {@linkcode createGpt2} over new tokens `ids` [B, tNew] at explicit
@@ -13,7 +14,7 @@ import { linearTransposed } from "./_frozen_linear.ts";
  * its order (attention as @ual/nn's scaledDotProductAttention: q scaled first).
  * The linear layers go through `model.linear`, so attached (unmerged) LoRA adapters apply here too.
  */
-export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput {
+export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined, options: StepOptions = {}): StepOutput {
   const { dModel: d, heads, layerNormEpsilon: lnEps, vocabSize } = model.config;
   const dh = d / heads;
   const [batch, time] = ids.shape;
@@ -45,6 +46,6 @@ export function gpt2Step(model: Gpt2Model, ids: Tensor2D, positions: Int32Array,
     h = add(h, model.linear(`${p}.mlp.c_proj`, up));
   }
   const final = layerNorm(h, w<Tensor1D>("transformer.ln_f.weight"), w<Tensor1D>("transformer.ln_f.bias"), lnEps);
-  const logits = reshape(linearTransposed(final, wte), [batch, time, vocabSize]) as Tensor3D;
+  const logits = logitsAtRows(final, (x) => linearTransposed(x, wte), batch, time, vocabSize, options.logitRows);
   return { logits, hidden: reshape(final, [batch, time, d]) as Tensor3D, cache: { keys, values } };
 }

@@ -1,7 +1,8 @@
 import { add, gather, mul, reshape, sigmoid, type Tensor, type Tensor1D, type Tensor2D, type Tensor3D, type Tensor4D, transpose } from "@tensorflow/tfjs-core";
-import type { KvCache, StepOutput } from "./causal_lm.ts";
+import type { KvCache, StepOptions, StepOutput } from "./causal_lm.ts";
 import type { LlamaConfig } from "./llama_config.ts";
 import { cachedAttention, stepAttentionBias } from "./_cached_attention.ts";
+import { logitsAtRows } from "./_logits_at_rows.ts";
 import { rmsNorm } from "./_rms_norm.ts";
 import { applyRotary, rotaryTablesAt } from "./_rotary.ts";
 
@@ -25,7 +26,7 @@ export interface LlamaInternals {
  * the training forward's, in the same order, so a whole sequence at positions 0…T−1 gives its
  * logits. Intermediates are not freed here: run it inside `tidy`.
  */
-export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput {
+export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined, options: StepOptions = {}): StepOutput {
   const { heads, kvHeads, headDim: dh, rmsNormEpsilon: eps, ropeTheta, layers, vocabSize, dModel } = model.config;
   if (ids.rank !== 2 || ids.dtype !== "int32") throw new Error(`Llama step: ids must be an int32 [B, T] tensor, got ${ids.dtype} [${ids.shape}]`);
   const [batch, time] = ids.shape;
@@ -58,6 +59,6 @@ export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32
     h = add(h, model.project(`${p}.mlp.down_proj`, mul(mul(gate, sigmoid(gate)), up)));
   }
   const final = rmsNorm(h, model.weight("model.norm.weight") as Tensor1D, eps);
-  const logits = reshape(model.lmHead(final), [batch, time, vocabSize]) as Tensor3D;
+  const logits = logitsAtRows(final, model.lmHead, batch, time, vocabSize, options.logitRows);
   return { logits, hidden: reshape(final, [batch, time, dModel]) as Tensor3D, cache: { keys, values } };
 }

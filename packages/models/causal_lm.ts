@@ -20,6 +20,16 @@ export interface StepOutput {
   cache: KvCache;
 }
 
+/** Options of a {@linkcode CausalLm.step}. */
+export interface StepOptions {
+  /**
+   * Compute logits only at these rows of the new tokens, flattened (b·tNew + t), in this order:
+   * `logits` is then [1, rows.length, V]. The LM head is the largest product of a small model,
+   * and scoring and generation read a few rows (an empty list computes none: features only).
+   */
+  logitRows?: Int32Array;
+}
+
 /** Frees a cache's tensors (a no-op for `undefined`). */
 export function disposeKvCache(cache: KvCache | undefined): void {
   if (cache === undefined) return;
@@ -56,7 +66,7 @@ export interface CausalLm {
    * padded keys. Left-padded batches give each row its own positions. Intermediates are freed;
    * the outputs, including the new cache, are the caller's.
    */
-  step(ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput;
+  step(ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined, options?: StepOptions): StepOutput;
   /** Frees the weights. */
   dispose(): void;
 }
@@ -95,7 +105,7 @@ export function causalLm(model: CausalLmLike): CausalLm {
     config: gpt2.config,
     variables: gpt2.variables,
     logits: gpt2.logits,
-    step: (ids, positions, keyMask, past) => tidyStep(() => gpt2Step(gpt2, ids, positions, keyMask, past)),
+    step: (ids, positions, keyMask, past, options) => tidyStep(() => gpt2Step(gpt2, ids, positions, keyMask, past, options)),
     dispose: () => gpt2.dispose(),
   };
 }

@@ -14,6 +14,7 @@ import {
   transpose,
   type Variable,
   variable,
+  zeros,
 } from "@tensorflow/tfjs-core";
 import { causalAttentionBias, createRng, gelu, layerNorm, linear, scaledDotProductAttention } from "@ual/nn";
 import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
@@ -56,6 +57,11 @@ export interface Gpt2Model {
 export interface CreateGpt2Options {
   /** Seeds the initial weights (drawn in JavaScript, so the same on every backend). Default 1337. */
   seed?: number;
+  /**
+   * `"random"` (default): GPT-2's initialisation. `"zeros"`: every weight 0, for a model whose
+   * weights are loaded next (drawing 1.3M normals took 120 ms of a 160 ms load of ual-base).
+   */
+  init?: "random" | "zeros";
 }
 
 /** GPT-2's initialisation: N(0, σ) weights, σ/√(2·layers) for the residual projections, zero biases, unit LayerNorm gains. */
@@ -94,7 +100,7 @@ export function createGpt2(config: Gpt2Config, options: CreateGpt2Options = {}):
   for (const [name, shape] of gpt2WeightShapes(full)) {
     const size = shape.reduce((a, b) => a * b, 1);
     // tfjs variable names are global; the HF name is the map key, so two models can coexist.
-    const initial = tensor(initialValues(name, size, full, normal), shape);
+    const initial = options.init === "zeros" ? zeros(shape) : tensor(initialValues(name, size, full, normal), shape);
     variables.set(name, variable(initial, true));
     // The variable shares this buffer; disposed here, it goes with the first assign() (a load)
     // instead of staying as a second copy of the weight.

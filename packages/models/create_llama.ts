@@ -18,7 +18,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { causalAttentionBias, createRng, scaledDotProductAttention } from "@ual/nn";
 import { type LlamaConfig, llamaWeightShapes, resolveLlamaConfig } from "./llama_config.ts";
-import type { KvCache, StepOutput } from "./causal_lm.ts";
+import type { KvCache, StepOptions, StepOutput } from "./causal_lm.ts";
 import { linearTransposed } from "./_frozen_linear.ts";
 import { llamaStep } from "./_llama_step.ts";
 import { repeatKv } from "./_repeat_kv.ts";
@@ -52,7 +52,7 @@ export interface LlamaModel {
    * [B, tNew, dModel] and the cache extended by the new tokens (K/V at kvHeads). Goes through the
    * linear hook, so unmerged LoRA adapters apply. Used by `generate` for left-padded, cached decoding.
    */
-  step(ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined): StepOutput;
+  step(ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined, options?: StepOptions): StepOutput;
   /** Routes every linear layer through `hook` (or back to plain products with `undefined`). */
   setLinearHook(hook: LinearHook | undefined): void;
   /** Frees the weights. */
@@ -167,7 +167,7 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
     config: full,
     variables,
     logits,
-    step: (ids, positions, keyMask, past) => tidyStep(() => llamaStep({ config: full, weight: w, project, lmHead }, ids, positions, keyMask, past)),
+    step: (ids, positions, keyMask, past, options) => tidyStep(() => llamaStep({ config: full, weight: w, project, lmHead }, ids, positions, keyMask, past, options)),
     setLinearHook(next) {
       hook = next;
     },

@@ -16,7 +16,7 @@ export function finalHiddenStates(model: CausalLmLike, ids: readonly number[]): 
   const time = ids.length;
   if (time === 0 || time > lm.config.contextLength) throw new RangeError(`finalHiddenStates: ${time} tokens; need 1 to ${lm.config.contextLength}`);
   const hidden = tidy(() => {
-    const out = lm.step(tensor2d([[...ids]], [1, time], "int32"), Int32Array.from(ids, (_, i) => i), [new Uint8Array(time).fill(1)], undefined);
+    const out = lm.step(tensor2d([[...ids]], [1, time], "int32"), Int32Array.from(ids, (_, i) => i), [new Uint8Array(time).fill(1)], undefined, { logitRows: new Int32Array(0) });
     return out.hidden;
   });
   const values = hidden.dataSync() as Float32Array;

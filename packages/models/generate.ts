@@ -90,13 +90,15 @@ export function generate(model: CausalLmLike, tokenizer: Tokenizer, prompts: rea
       const past = cache;
       let next: KvCache | undefined;
       const last = tidy((): Tensor2D => {
-        const out = lm.step(tensor2d(ids, [batch, length - from], "int32"), positionsOf(from, length), keyMask, useCache ? past : undefined);
+        const t = length - from;
+        // only each row's last column is sampled from: the head runs on those rows alone
+        const lastRows = Int32Array.from({ length: batch }, (_, b) => b * t + t - 1);
+        const out = lm.step(tensor2d(ids, [batch, t], "int32"), positionsOf(from, length), keyMask, useCache ? past : undefined, { logitRows: lastRows });
         if (useCache) {
           // the cache outlives this scope: keep it, and free the previous one below
           next = { keys: out.cache.keys.map((t) => keep(t)), values: out.cache.values.map((t) => keep(t)) };
         }
-        const t = length - from;
-        return reshape(slice(out.logits, [0, t - 1, 0], [batch, 1, vocab]), [batch, vocab]);
+        return reshape(out.logits, [batch, vocab]);
       });
       disposeKvCache(past);
       cache = next;

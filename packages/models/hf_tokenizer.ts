@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
 import type { Tokenizer } from "./tokenizer.ts";
@@ -31,6 +31,19 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+/** How many encodings are remembered per tokenizer file before the memo starts over. */
+const MEMO_ENTRIES = 50_000;
+const encodings = new Map<string, Map<string, number[]>>();
+
+function encodingsOf(key: string): Map<string, number[]> {
+  let memo = encodings.get(key);
+  if (memo === undefined) {
+    memo = new Map();
+    encodings.set(key, memo);
+  }
+  return memo;
+}
+
 /**
  * Loads a Hugging Face `tokenizer.json` (BPE, WordPiece, Unigram, WordLevel; any normalizer and
  * pre-tokenizer `@huggingface/tokenizers` supports), reading `tokenizer_config.json` beside it,
@@ -49,6 +62,10 @@ async function readJson(path: string): Promise<unknown> {
  */
 export async function loadHfTokenizer(path: string, options: HfTokenizerOptions = {}): Promise<Tokenizer> {
   const json = (await readJson(path)) as TokenizerJson | undefined;
+  // Encodings are remembered per tokenizer (its files' paths, sizes and mtimes) for the process:
+  // a matrix evaluates the same probes in every cell, with a new tokenizer each time.
+  const version = async (file: string) => stat(file).then((s) => `${file}\u0000${s.size}\u0000${s.mtimeMs}`, () => `${file}\u0000-`);
+  const memo = encodingsOf(`${await version(path)}\u0000${await version(join(dirname(path), "tokenizer_config.json"))}`);
   if (json === undefined || typeof json !== "object" || json === null || typeof json.model !== "object") {
     throw new Error(`loadHfTokenizer: ${path} is not a Hugging Face tokenizer.json (no "model" section)`);
   }
@@ -87,6 +104,8 @@ export async function loadHfTokenizer(path: string, options: HfTokenizerOptions 
     eos,
     pad,
     encode(text) {
+      const known = memo.get(text);
+      if (known !== undefined) return known.slice();
       const { ids } = hf.encode(text, { add_special_tokens: false });
       const out = new Array<number>(ids.length);
       for (let i = 0; i < ids.length; i++) {
@@ -96,6 +115,8 @@ export async function loadHfTokenizer(path: string, options: HfTokenizerOptions 
           out[i] = unk;
         } else out[i] = id;
       }
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(text, out.slice());
       return out;
     },
     // @huggingface/tokenizers rejects an empty list; an answer that is only EOS decodes to ""

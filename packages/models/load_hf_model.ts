@@ -71,7 +71,7 @@ export async function loadHfModel(path: string, options: LoadHfModelOptions = {}
   const trainable = options.trainable ?? true;
   let loaded: HfCausalLm;
   if (architecture === "GPT2LMHeadModel") {
-    const model = createGpt2(gpt2ConfigFromHf(hfConfig, configPath), { seed: 0 });
+    const model = createGpt2(gpt2ConfigFromHf(hfConfig, configPath), { init: "zeros" });
     if (!trainable) for (const v of model.variables.values()) v.trainable = false;
     try {
       await loadHfWeights(model.variables, path, {

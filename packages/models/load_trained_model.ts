@@ -127,7 +127,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
       layers: c.n_layer,
       heads: c.n_head,
       ...(c.layer_norm_epsilon !== undefined ? { layerNormEpsilon: c.layer_norm_epsilon } : {}),
-    });
+    }, { init: "zeros" });
     try {
       await loadGpt2Weights(model, join(dir, "model.safetensors"));
     } catch (error) {

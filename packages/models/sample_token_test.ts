@@ -22,4 +22,17 @@ describe("sampleToken()", () => {
     for (let i = 0; i < 4000; i++) ones += sampleToken([0, Math.log(3)], { temperature: 1 }, rng);
     expect(ones / 4000).toBeCloseTo(0.75, 1);
   });
+
+  it("sampleToken() without top-k or top-p draws every id in proportion to softmax(logits / T), -Infinity never", () => {
+    const logits = [1.5, -2, 0.3, 4, -Infinity, 2.2];
+    const t = 0.7;
+    const weights = logits.map((l) => Math.exp(l / t));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const rng = createRng(5);
+    const counts = new Array<number>(logits.length).fill(0);
+    const n = 20000;
+    for (let i = 0; i < n; i++) counts[sampleToken(logits, { temperature: t }, rng)]! += 1;
+    counts.forEach((c, id) => expect(Math.abs(c / n - (weights[id] as number) / total)).toBeLessThan(0.012));
+    expect(counts[4]).toBe(0);
+  });
 });

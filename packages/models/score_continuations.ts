@@ -1,5 +1,6 @@
-import { gather, log, max, neg, reshape, softmax, sub, type Tensor2D, tensor1d, tensor2d, tidy } from "@tensorflow/tfjs-core";
-import type { CausalLmLike } from "./causal_lm.ts";
+import { concat, gather, reshape, type Tensor2D, tensor1d, tensor2d, tidy } from "@tensorflow/tfjs-core";
+import { targetLogProbs } from "@ual/nn";
+import { type CausalLm, causalLm, type CausalLmLike } from "./causal_lm.ts";
 
 /** A prompt and the continuation whose probability is wanted. */
 export interface Continuation {
@@ -17,17 +18,26 @@ export interface ContinuationScore {
 
 /** Options of {@linkcode scoreContinuations}. */
 export interface ScoreContinuationsOptions {
-  /** Sequences per forward pass (default 16). */
+  /** Continuations per forward pass (default 16). */
   batchSize?: number;
   signal?: AbortSignal;
 }
 
+/** One prompt (as cut to the context) and the items that continue it. */
+interface Group {
+  prompt: number[];
+  members: Array<{ index: number; continuation: readonly number[] }>;
+}
+
 /**
- * Teacher-forced log-probabilities of continuations (answers, choices, held-out responses): one
- * forward pass per batch over prompt + continuation, right-padded, reading log p of each
- * continuation token at the position before it. Sequences longer than the context keep their
- * last tokens, so the continuation is always scored. Any family: right padding keeps every row's
- * positions at 0…T−1, so the training forward (`model.logits`) serves GPT-2 and Llama alike.
+ * Teacher-forced log-probabilities of continuations (answers, choices, held-out responses).
+ * Items with the same prompt share it — a multiple-choice item's endings, a prompt's answers,
+ * texts after BOS: the prompts of a batch go through the model once, their keys and values are
+ * copied to each continuation, and the continuations then run on that cache (their tokens at
+ * positions after the prompt's). Logits are computed only where a continuation token is
+ * predicted. A sequence longer than the context keeps its last tokens, so the continuation is
+ * always scored whole. The values are those of one forward pass over prompt + continuation, up
+ * to float32 rounding. Any family (the incremental forward gives each row its own positions).
  *
  * @example
  * ```ts
@@ -36,52 +46,94 @@ export interface ScoreContinuationsOptions {
  * ```
  */
 export function scoreContinuations(model: CausalLmLike, items: readonly Continuation[], options: ScoreContinuationsOptions = {}): ContinuationScore[] {
-  const batchSize = options.batchSize ?? 16;
-  const { contextLength, vocabSize } = model.config;
-  const out: ContinuationScore[] = [];
-  for (let start = 0; start < items.length; start += batchSize) {
+  const lm = causalLm(model);
+  const batchSize = Math.max(1, options.batchSize ?? 16);
+  const { contextLength } = lm.config;
+  const groups = new Map<string, Group>();
+  items.forEach((item, index) => {
+    if (item.continuation.length === 0) throw new RangeError("scoreContinuations: an empty continuation has no probability to score");
+    if (item.continuation.length >= contextLength) throw new RangeError(`scoreContinuations: a continuation of ${item.continuation.length} tokens does not fit the context length ${contextLength}`);
+    if (item.prompt.length === 0) throw new RangeError("scoreContinuations: every prompt needs at least one token (e.g. BOS) to predict the continuation's first token from");
+    const prompt = item.prompt.slice(Math.max(0, item.prompt.length + item.continuation.length - contextLength));
+    const key = prompt.join(",");
+    const group = groups.get(key) ?? { prompt, members: [] };
+    group.members.push({ index, continuation: item.continuation });
+    groups.set(key, group);
+  });
+  const out = new Array<ContinuationScore>(items.length);
+  // Batches of whole groups where they fit, a large group split over several.
+  let batch: Array<{ prompt: number[]; members: Group["members"] }> = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
     options.signal?.throwIfAborted();
-    const chunk = items.slice(start, start + batchSize).map((item) => {
-      if (item.continuation.length === 0) throw new RangeError("scoreContinuations: an empty continuation has no probability to score");
-      if (item.continuation.length >= contextLength) throw new RangeError(`scoreContinuations: a continuation of ${item.continuation.length} tokens does not fit the context length ${contextLength}`);
-      const ids = [...item.prompt, ...item.continuation].slice(-contextLength);
-      return { ids, first: ids.length - item.continuation.length };
-    });
-    const time = Math.max(...chunk.map((c) => c.ids.length));
-    const padded = chunk.map((c) => [...c.ids, ...new Array<number>(time - c.ids.length).fill(0)]);
-    const mask = new Uint8Array(chunk.length * time);
-    chunk.forEach((c, b) => mask.fill(1, b * time, b * time + c.ids.length));
-    // Only the rows that predict a continuation token, and only their target's log-probability,
-    // leave the backend: never read back (or log-softmax) the whole [B, T, V].
-    const rows: number[] = [];
-    const targets: number[] = [];
-    chunk.forEach((c, b) => {
-      // the token at position j is predicted by the logits at j - 1
-      for (let j = c.first; j < c.ids.length; j++) {
-        rows.push(b * time + j - 1);
-        targets.push(c.ids[j] as number);
-      }
-    });
-    const picked = tidy(() => {
-      const logits = reshape(model.logits(tensor2d(padded, [chunk.length, time], "int32"), mask), [chunk.length * time, vocabSize]);
-      const z = gather(logits, tensor1d(rows, "int32")) as Tensor2D;
-      // log p(target) = (z_t − max z) − logΣexp(z − max z), and since the shifted row's largest
-      // entry is 0, logΣexp = −log(its largest probability): one fused Softmax kernel (XNNPACK on
-      // wasm) instead of logSoftmax's several passes over [rows, V]
-      const shifted = sub(z, max(z, 1, true));
-      const logSumExp = neg(log(max(softmax(shifted), 1)));
-      // row i's target: flat index i·V + target[i]
-      const flat = tensor1d(targets.map((t, i) => i * vocabSize + t), "int32");
-      return sub(gather(reshape(shifted, [rows.length * vocabSize]), flat), logSumExp);
-    });
-    const values = picked.dataSync();
-    picked.dispose();
-    let k = 0;
-    for (const c of chunk) {
-      let sum = 0;
-      for (let j = c.first; j < c.ids.length; j++) sum += values[k++] as number;
-      out.push({ logProb: sum, tokens: c.ids.length - c.first });
+    scoreBatch(lm, batch, out);
+    batch = [];
+    size = 0;
+  };
+  for (const group of groups.values()) {
+    // a large group (texts after BOS) is split over batches: similar lengths together pad least
+    group.members.sort((a, b) => a.continuation.length - b.continuation.length || a.index - b.index);
+    for (let start = 0; start < group.members.length; ) {
+      const take = Math.min(group.members.length - start, batchSize - size);
+      batch.push({ prompt: group.prompt, members: group.members.slice(start, start + take) });
+      size += take;
+      start += take;
+      if (size >= batchSize) flush();
     }
   }
+  flush();
   return out;
+}
+
+function scoreBatch(lm: CausalLm, batch: ReadonlyArray<{ prompt: number[]; members: Group["members"] }>, out: ContinuationScore[]): void {
+  const vocab = lm.config.vocabSize;
+  const promptTime = Math.max(...batch.map((g) => g.prompt.length));
+  const members = batch.flatMap((g, p) => g.members.map((m) => ({ ...m, group: p, promptLength: g.prompt.length })));
+  // continuation inputs: every token but the last (the last is only predicted)
+  const restTime = Math.max(...members.map((m) => m.continuation.length - 1));
+  const values = tidy(() => {
+    // 1. the prompts, right-padded; the logits at each one's last token predict the first continuation token
+    const promptIds = tensor2d(batch.map((g) => [...g.prompt, ...new Array<number>(promptTime - g.prompt.length).fill(0)]), [batch.length, promptTime], "int32");
+    const promptMask = batch.map((g) => {
+      const mask = new Uint8Array(promptTime + restTime);
+      mask.fill(1, 0, g.prompt.length);
+      return mask;
+    });
+    const positions = Int32Array.from({ length: batch.length * promptTime }, (_, i) => i % promptTime);
+    const lastRows = Int32Array.from(batch, (g, p) => p * promptTime + g.prompt.length - 1);
+    const prefill = lm.step(promptIds, positions, promptMask.map((m) => m.subarray(0, promptTime)), undefined, { logitRows: lastRows });
+    const first = targetLogProbs(gather(reshape(prefill.logits, [batch.length, vocab]), tensor1d(members.map((m) => m.group), "int32")) as Tensor2D, members.map((m) => m.continuation[0] as number));
+    if (restTime === 0) return first;
+    // 2. each continuation on a copy of its prompt's keys and values
+    const index = tensor1d(members.map((m) => m.group), "int32");
+    const past = { keys: prefill.cache.keys.map((k) => gather(k, index)), values: prefill.cache.values.map((v) => gather(v, index)) };
+    const restIds = tensor2d(members.map((m) => [...m.continuation.slice(0, -1), ...new Array<number>(restTime - m.continuation.length + 1).fill(0)]), [members.length, restTime], "int32");
+    const restPositions = new Int32Array(members.length * restTime);
+    const keyMask = members.map((m, e) => {
+      for (let t = 0; t < restTime; t++) restPositions[e * restTime + t] = Math.min(lm.config.contextLength - 1, m.promptLength + t);
+      const mask = Uint8Array.from(promptMask[m.group] as Uint8Array);
+      mask.fill(1, promptTime, promptTime + m.continuation.length - 1);
+      return mask;
+    });
+    const rows: number[] = [];
+    const targets: number[] = [];
+    members.forEach((m, e) => {
+      for (let t = 0; t + 1 < m.continuation.length; t++) {
+        rows.push(e * restTime + t);
+        targets.push(m.continuation[t + 1] as number);
+      }
+    });
+    const rest = lm.step(restIds, restPositions, keyMask, past, { logitRows: Int32Array.from(rows) });
+    return concat([first, targetLogProbs(reshape(rest.logits, [rows.length, vocab]) as Tensor2D, targets)]);
+  });
+  const logProbs = values.dataSync();
+  values.dispose();
+  // the first tokens come first (one per member), then the rest in member order
+  let k = members.length;
+  members.forEach((m, e) => {
+    let sum = logProbs[e] as number;
+    for (let t = 1; t < m.continuation.length; t++) sum += logProbs[k++] as number;
+    out[m.index] = { logProb: sum, tokens: m.continuation.length };
+  });
 }

@@ -59,6 +59,11 @@ function fusedAvailable(name: string): boolean {
   return fusedKernel(name);
 }
 
+/** Whether {@linkcode rowStats} runs as one fused kernel on the current backend. */
+export function rowStatsFused(): boolean {
+  return fusedAvailable(ROW_STATS_KERNEL);
+}
+
 /** The statistics of each row of `z` ([N, V], float32). */
 export function rowStats(z: Tensor2D, rows: RowTargets): RowStats {
   if (fusedAvailable(ROW_STATS_KERNEL)) {

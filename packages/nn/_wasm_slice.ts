@@ -13,16 +13,25 @@ interface WasmBackend {
  * Calls `copy(from, to, length)` for every run of the slice's innermost axis, in order: the
  * source offset in `x` (row-major, `shape`) and the offset in the output.
  */
-function forEachRun(shape: readonly number[], begin: readonly number[], size: readonly number[], copy: (from: number, to: number, length: number) => void): void {
+function forEachRun(fullShape: readonly number[], fullBegin: readonly number[], fullSize: readonly number[], copy: (from: number, to: number, length: number) => void): void {
+  // Trailing axes taken whole are contiguous in the input: fold them, and the partly taken axis
+  // before them, into one, so each run is as long as it can be (splitting attention's
+  // [B, 3H, T, dh] along its head axis copies blocks of T·dh values, not of dh).
+  let j = fullShape.length - 1;
+  let inner = 1;
+  while (j > 0 && fullSize[j] === fullShape[j]) inner *= fullShape[j--] as number;
+  const shape = [...fullShape.slice(0, j), (fullShape[j] as number) * inner];
+  const begin = [...fullBegin.slice(0, j), (fullBegin[j] as number) * inner];
+  const size = [...fullSize.slice(0, j), (fullSize[j] as number) * inner];
   const rank = shape.length;
   const strides = util.computeStrides([...shape]);
-  const inner = size[rank - 1] as number;
+  const length = size[rank - 1] as number;
   const runs = util.sizeFromShape(size.slice(0, -1) as number[]);
   const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
   for (let run = 0; run < runs; run++) {
     let from = begin[rank - 1] as number;
     for (let d = 0; d < rank - 1; d++) from += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
-    copy(from, run * inner, inner);
+    copy(from, run * length, length);
     // odometer over the outer axes
     for (let d = rank - 2; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;

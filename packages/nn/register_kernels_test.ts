@@ -110,6 +110,9 @@ describe("the wasm kernels that replace copying ones", () => {
       { shape: [3, 4, 5], begin: [1, 0, 2], size: [2, 4, 2], dtype: "float32" },
       { shape: [2, 3, 4, 5], begin: [1, 1, 0, 1], size: [1, 2, 3, 3], dtype: "bool" },
       { shape: [2, 2, 3, 2, 3], begin: [0, 1, 1, 0, 1], size: [2, 1, 2, 2, 2], dtype: "int32" },
+      // whole trailing axes: copied as runs of 3·4, then of the whole input
+      { shape: [2, 6, 3, 4], begin: [1, 2, 0, 0], size: [1, 3, 3, 4], dtype: "float32" },
+      { shape: [2, 6, 3, 4], begin: [0, 0, 0, 0], size: [2, 6, 3, 4], dtype: "float32" },
     ];
     const run = (c: (typeof cases)[number]) =>
       tf.tidy(() => {
@@ -132,6 +135,8 @@ describe("the wasm kernels that replace copying ones", () => {
       { shape: [6, 9], split: [1, 5], axis: 0 },
       { shape: [2, 3, 8], split: [2, 4, 2], axis: -1 },
       { shape: [4, 3, 5], split: [2, -1], axis: 1 },
+      // attention's fused q·k·v by head: [B, 3H, T, dh] along axis 1
+      { shape: [2, 12, 5, 4], split: 3, axis: 1 },
     ];
     const run = (c: (typeof cases)[number]) =>
       tf.tidy(() => {

@@ -18,8 +18,10 @@ export const evalDistributionOptions = z.strictObject({
   /** Sampling temperature (default 1: the model's own distribution). */
   temperature: z.number().positive().default(1),
   maxNewTokens: z.int().min(1).default(16),
-  /** Seeds the draws (default: the run's seed). */
+  /** Seeds the draws (default: the run's seed); each batch of draws is seeded by seed + its index. */
   seed: z.int().optional(),
+  /** Sequences sampled at once: the k draws of ⌊batchSize / k⌋ prompts (default 64). */
+  batchSize: z.int().min(1).default(64),
   backend: z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
 });
 
@@ -73,17 +75,29 @@ export const plugin = definePlugin({
         if (seen.size === 0) throw new Error(`@ual/eval-distribution: no sample in subsets ${JSON.stringify(options.subsets)} has metadata.answers (the testbed's true answer distribution)`);
         const { model, tokenizer, template } = await loadTrainedModel(dir);
         try {
-          const rows: Array<{ subset: string; validity: number; distinct: number; kl: number }> = [];
-          let seed = options.seed ?? context.seed;
-          for (const truth of seen.values()) {
-            const prompt = chatPrompt(truth.prompt, tokenizer, template);
-            const draws = generate(model, tokenizer, new Array(options.k).fill(prompt), { temperature: options.temperature, maxNewTokens: options.maxNewTokens, stop: ["\n\n"], seed: seed++, signal });
-            const valid = new Set(truth.answers.map((a) => normalizeAnswer(a.answer)));
-            const diversity = answerDiversity(draws.map((d) => normalizeAnswer(d.text)), (a) => valid.has(a));
-            const scores = scoreContinuations(model, truth.answers.map((a) => chatAnswer(truth.prompt, a.answer, tokenizer, template)), { signal });
-            const kl = klOverValidAnswers(truth.answers.map((a, i) => ({ probability: a.probability, modelLogProb: scores[i]?.logProb ?? Number.NEGATIVE_INFINITY })));
-            rows.push({ subset: truth.subset, ...diversity, kl });
+          const truths = [...seen.values()];
+          const seed = options.seed ?? context.seed;
+          // The k draws of several prompts share one generate call (one step per new token for
+          // all of them instead of per prompt), a batch of `batchSize` rows seeded by its index.
+          const perBatch = Math.max(1, Math.floor(options.batchSize / options.k));
+          const draws: string[][] = [];
+          for (let start = 0; start < truths.length; start += perBatch) {
+            signal.throwIfAborted();
+            const chunk = truths.slice(start, start + perBatch);
+            const prompts = chunk.flatMap((truth) => new Array<number[]>(options.k).fill(chatPrompt(truth.prompt, tokenizer, template)));
+            const out = generate(model, tokenizer, prompts, { temperature: options.temperature, maxNewTokens: options.maxNewTokens, stop: ["\n\n"], seed: seed + start / perBatch, signal });
+            chunk.forEach((_, i) => draws.push(out.slice(i * options.k, (i + 1) * options.k).map((g) => g.text)));
           }
+          // every valid answer of every prompt, scored in one call (a prompt's answers share its pass)
+          const answers = truths.flatMap((truth) => truth.answers.map((a) => chatAnswer(truth.prompt, a.answer, tokenizer, template)));
+          const scores = scoreContinuations(model, answers, { signal });
+          let next = 0;
+          const rows = truths.map((truth, i) => {
+            const valid = new Set(truth.answers.map((a) => normalizeAnswer(a.answer)));
+            const diversity = answerDiversity((draws[i] as string[]).map(normalizeAnswer), (a) => valid.has(a));
+            const kl = klOverValidAnswers(truth.answers.map((a) => ({ probability: a.probability, modelLogProb: scores[next++]?.logProb ?? Number.NEGATIVE_INFINITY })));
+            return { subset: truth.subset, ...diversity, kl };
+          });
           for (const subset of [...new Set(rows.map((r) => r.subset))].sort()) {
             const mine = rows.filter((r) => r.subset === subset);
             const mean = (f: (r: (typeof rows)[number]) => number) => mine.reduce((s, r) => s + f(r), 0) / mine.length;
