@@ -26,6 +26,8 @@ describe("ual run examples/quickstart.yaml", () => {
     const { code, stdout } = ual(["validate", "examples/quickstart.yaml"]);
     expect(code).toBe(0);
     expect(stdout).toContain("6 arms × 5 seeds = 30 runs: base, sft, ls, ual-oracle, ual-noisy, ual-ppl");
+    // the paper's LoRA by default (appendix: r 8, alpha 16, dropout 0.1)
+    expect(readFileSync(join(ROOT, "examples/quickstart.yaml"), "utf8")).toMatch(/^      lora: \{ r: 8, alpha: 16, dropout: 0\.1, targets: \[[a-z_, ]+\] \}$/m);
   });
 
   test("a reduced quickstart evaluates the base, fine-tunes it, and prints every metric per arm and the differences from SFT and from the base", () => {
