@@ -1,4 +1,4 @@
-import { keep, reshape, slice, type Tensor2D, tensor2d, tidy } from "@tensorflow/tfjs-core";
+import { keep, reshape, type Tensor2D, tensor2d, tidy } from "@tensorflow/tfjs-core";
 import { createRng } from "@ual/nn";
 import { causalLm, type CausalLmLike, disposeKvCache, type KvCache } from "./causal_lm.ts";
 import { type SamplingOptions, sampleToken } from "./sample_token.ts";
