@@ -21,6 +21,11 @@ export interface LoraAdapters {
   /** Dropout on (training) or off (evaluation, generation). Starts on. */
   setTraining(training: boolean): void;
   /**
+   * Adapters on (default) or off: off, the model computes its base weights alone — the base
+   * model's distribution without a second copy of its weights (ASFT's anchor).
+   */
+  setEnabled(enabled: boolean): void;
+  /**
    * Restarts the dropout masks' random stream from `seed`. A trainer seeds it per step, so a run
    * resumed from a checkpoint draws the masks an uninterrupted run would have.
    */
@@ -133,6 +138,7 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
   }
   for (const v of model.variables.values()) v.trainable = false;
   let training = true;
+  let enabled = true;
   let dropoutRng = createRng((attach.seed ?? 1337) + 1);
   let sequenceSeeds: readonly number[] | undefined;
   // one stream per input row while drawing per sequence, made at the pass's first adapted layer
@@ -156,7 +162,7 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
   };
   model.setLinearHook((name, x, base) => {
     const pair = adapted.get(name);
-    if (pair === undefined) return base;
+    if (pair === undefined || !enabled) return base;
     // x·Aᵀ·Bᵀ as two products, [N, in]·[in, r]·[r, out]: never forms the [out, in] update. The
     // same for both families: the adapters have nn.Linear shapes even on a Conv1D. The scale goes
     // on the [N, r] product rather than the [N, out] one: the same value (exactly, for a power
@@ -177,6 +183,9 @@ export function attachLora(model: LlamaModel | Gpt2Model, options: LoraOptions =
     variables,
     setTraining(next) {
       training = next;
+    },
+    setEnabled(next) {
+      enabled = next;
     },
     reseedDropout(seed) {
       dropoutRng = createRng(seed);

@@ -106,6 +106,22 @@ describe("attachLora()", () => {
     model.dispose();
   });
 
+  it("attachLora() setEnabled(false) gives the base model's logits, and true the adapted ones again", () => {
+    const model = createLlama(config, { seed: 4 });
+    const base = logitsOf(model);
+    const lora = attachLora(model, { r: 4, alpha: 8, dropout: 0.1 });
+    randomizeB(lora);
+    lora.setTraining(false);
+    const adapted = logitsOf(model);
+    lora.setEnabled(false);
+    expect(logitsOf(model)).toEqual(base);
+    lora.setEnabled(true);
+    expect(logitsOf(model)).toEqual(adapted);
+    expect(Math.max(...adapted.map((x, i) => Math.abs(x - base[i]!)))).toBeGreaterThan(1e-3);
+    lora.dispose();
+    model.dispose();
+  });
+
   it("saveLoraAdapters() writes PEFT files that loadLoraAdapters() restores", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ual-lora-"));
     const model = createLlama(config, { seed: 3 });
