@@ -166,6 +166,8 @@ export interface ErrorEvent extends EventBase {
 export interface RunEndEvent extends EventBase {
   type: "run.end";
   status: RunStatus;
+  /** The run's directory (`run()` always sets it: a run that failed to start its plugins has no `run.start`). */
+  runDir?: string;
   durationMs: number;
   /** Paths of the run's outputs, by name (e.g. `smoothing`). */
   outputs: Record<string, string>;
@@ -200,15 +202,17 @@ export type EventDraft<E extends UalEvent = UalEvent> = E extends UalEvent
   : never;
 
 /**
- * Narrows an event to a type; handy in `filter(isEvent("uncertainty"))`.
+ * Narrows an event to a type; handy in `filter(isEvent("uncertainty"))`. It narrows a run's
+ * stamped events (`UalEvent`, from {@linkcode run}) and a pipeline's drafts (`EventDraft`, from
+ * `buildPipeline` or a plugin) alike.
  *
  * @example
  * ```ts
- * events$.pipe(filter(isEvent("smoothing"))).subscribe((e) => console.log(e.epsilon));
+ * run("examples/map-scores.yaml").pipe(filter(isEvent("smoothing"))).subscribe((e) => console.log(e.epsilon));
  * ```
  */
-export function isEvent<T extends UalEventType>(type: T): (event: UalEvent) => event is EventOf<T> {
-  return (event: UalEvent): event is EventOf<T> => event.type === type;
+export function isEvent<T extends UalEventType>(type: T): <E extends EventDraft>(event: E) => event is Extract<E, { type: T }> {
+  return <E extends EventDraft>(event: E): event is Extract<E, { type: T }> => event.type === type;
 }
 
 /**

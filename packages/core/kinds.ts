@@ -130,12 +130,52 @@ export interface Mapper extends Describable {
 // ── loss ──────────────────────────────────────────────────────────────────────────────
 
 /**
+ * How a trainer combines a batch's per-sample losses (each the mean over that sample's target
+ * tokens): `"sample-mean"`, every sample weighs the same (UAL, spec §3.2); `"token-mean"`, each
+ * sample weighs by its number of targets, i.e. the mean over every target token of the batch
+ * (DFT, EAFT, ASFT and most trainers). A trainer that splits a batch into micro-batches or over
+ * devices weights the samples so that the result is the whole batch's.
+ */
+export type LossAggregation = "sample-mean" | "token-mean";
+
+/**
+ * A loss described as data, so that a trainer in another runtime (trainer-torch's Python) or
+ * thread can rebuild it without the plugin's code. `kind` names a formula the trainers document
+ * (`"label-smoothing"`, `"dft"`, `"eaft"`, `"asft"`), `options` its parameters with every default
+ * filled in; a trainer refuses a kind it does not know, naming it.
+ */
+export interface LossSpec {
+  kind: string;
+  options: JsonObject;
+  aggregation: LossAggregation;
+  /** Whether the loss needs the base model's logits (see {@linkcode Loss.needsBaseLogits}). */
+  needsBaseLogits: boolean;
+}
+
+/** What a loss may get besides logits, labels and ε. */
+export interface LossInputs<T = unknown> {
+  /** The base model's logits on the same batch, computed without gradient. */
+  baseLogits?: T;
+}
+
+/**
  * A training loss over tensors of the trainer's library (core knows no tensor type).
- * `epsilon` holds one smoothing value per sample of the batch.
+ * `epsilon` holds one smoothing value per sample of the batch. `perSample` gives each sample's
+ * mean over its target tokens; `mean` reduces them by `aggregation`.
  */
 export interface Loss<T = unknown> extends Describable {
-  perSample(logits: T, labels: T, epsilon: readonly number[]): T;
-  mean(logits: T, labels: T, epsilon: readonly number[]): T;
+  perSample(logits: T, labels: T, epsilon: readonly number[], inputs?: LossInputs<T>): T;
+  mean(logits: T, labels: T, epsilon: readonly number[], inputs?: LossInputs<T>): T;
+  /** How the trainer weights samples in a batch; default `"sample-mean"`. */
+  aggregation?: LossAggregation;
+  /**
+   * The loss needs `inputs.baseLogits`: the base model's logits on the batch, without gradient
+   * (with LoRA the same weights with the adapters off; with full fine-tuning a frozen copy of the
+   * initial weights).
+   */
+  needsBaseLogits?: boolean;
+  /** The loss as data (see {@linkcode LossSpec}); without it a trainer can only call the methods. */
+  spec?(): LossSpec;
 }
 
 // ── trainer ───────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { ManifestIssue } from "./errors.ts";
+import { isPlugin, type Plugin } from "./plugin.ts";
 import { fromZodIssues, type KnownKeys } from "./_zod_issues.ts";
 
 /** The manifest format this core reads. */
@@ -10,8 +11,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A stage's plugin and its options, as the manifest names them. */
 export const stageRefSchema = z.strictObject({
-  /** The plugin: a package name (`@ual/mapper-truncated-linear`, `npm:` allowed) or a path (`./my-plugin.js`), with an optional `#name` to pick one of several plugins a module exports. */
-  use: z.string().min(1),
+  /**
+   * The plugin: a package name (`@ual/mapper-truncated-linear`, `npm:` allowed) or a path
+   * (`./my-plugin.js`), with an optional `#name` to pick one of several plugins a module exports;
+   * in code also a plugin object made with `definePlugin`.
+   */
+  use: z.union([z.string().min(1), z.custom<Plugin>(isPlugin, { message: "expected a plugin name, a path, or a plugin made with definePlugin" })]),
   /** The plugin's options; validated against the plugin's own schema. */
   with: z.record(z.string(), z.unknown()).optional(),
   /** Overrides of the environment variables the plugin's secrets are read from: `{ apiKey: MY_KEY_VAR }`. */

@@ -1,4 +1,4 @@
-import { concat, defer, from, Observable, type OperatorFunction } from "rxjs";
+import { concat, defer, EMPTY, from, Observable, type OperatorFunction } from "rxjs";
 import type { EventDraft, MappingEvent, SmoothingEvent } from "./events.ts";
 import type { Mapper } from "./kinds.ts";
 import { errorMessage } from "./logger.ts";
@@ -8,13 +8,15 @@ export interface MapSmoothingOptions {
   mapper: Mapper;
   /** The mapper plugin's name, recorded on each `smoothing` event. */
   name: string;
+  /** Once aborted, the scores seen are not mapped: a stopped run has only some of them. */
+  signal?: AbortSignal;
 }
 
 /**
  * The mapper stage, a barrier: passes every event through, remembers each sample's score
  * (only ids and numbers, never the samples), and when the stream completes maps all scores at
  * once and emits a `mapping` summary and one `smoothing` event per sample, in source order.
- * A mapper error that names a sample index (`index` on the error) is reported with the
+ * Nothing is mapped if `signal` has aborted by then. A mapper error that names a sample index (`index` on the error) is reported with the
  * sample's id.
  */
 export function mapSmoothing(options: MapSmoothingOptions): OperatorFunction<EventDraft, EventDraft> {
@@ -39,7 +41,7 @@ export function mapSmoothing(options: MapSmoothingOptions): OperatorFunction<Eve
           complete: () => subscriber.complete(),
         }),
       );
-      const mapped$ = defer(() => from(mapAll(options, ids, scores)));
+      const mapped$ = defer(() => (options.signal?.aborted ? EMPTY : from(mapAll(options, ids, scores))));
       return concat(passThrough$, mapped$);
     });
 }

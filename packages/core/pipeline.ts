@@ -1,4 +1,4 @@
-import { concat, defer, EMPTY, from, map, mergeMap, of, tap, type Observable } from "rxjs";
+import { concat, defer, EMPTY, finalize, from, map, mergeMap, of, tap, type Observable } from "rxjs";
 import type { EventDraft, UncertaintyEvent } from "./events.ts";
 import type { Sample } from "./sample.ts";
 import type { Evaluator, Loss, Mapper, OfflineEstimator, OnlineEstimator, Source, Trainer, UncertaintyEstimator } from "./kinds.ts";
@@ -28,7 +28,12 @@ export interface PipelineStages {
 
 /** Run-level inputs of {@linkcode buildPipeline}. */
 export interface PipelineOptions {
-  signal: AbortSignal;
+  /**
+   * Aborting stops the pipeline gracefully: the source stops reading, the stage at work is asked
+   * to stop (its `signal` aborts) and its last events — a checkpoint, a rating already paid for —
+   * still arrive, no later stage starts, and the stream completes. Unsubscribing aborts too.
+   */
+  signal?: AbortSignal;
   /** Ratings from an earlier attempt of the run, by sample id (resume). */
   known?: ReadonlyMap<string, EventDraft<UncertaintyEvent>>;
   /** Filled as the run goes: `model` is the last checkpoint's path. */
@@ -44,16 +49,41 @@ function isOnline(estimator: UncertaintyEstimator): estimator is OnlineEstimator
 /**
  * Builds a run's event stream from created stages: source → uncertainty (concurrent) → mapper
  * (barrier) → trainer → evaluators, each stage bracketed by `stage.start` / `stage.end`. The
- * stream is cold: nothing runs until it is subscribed, and unsubscribing stops every stage.
+ * stream is cold: nothing runs until it is subscribed. Every stage is called with a signal that
+ * aborts when `options.signal` does or when the stream is unsubscribed, so a trainer stops within
+ * a step and an evaluator within a batch; once it has aborted no further stage starts. Events are
+ * drafts (no run id or time): {@linkcode run} stamps them, or pipe them through `stampEvents`.
  *
  * @example
  * ```ts
- * buildPipeline({ source: { name: "s", key: "source", instance: source } }, { signal })
- *   .subscribe((event) => console.log(event.type));
+ * buildPipeline({ source: { name: "s", key: "source", instance: source } })
+ *   .pipe(filter(isEvent("sample")))
+ *   .subscribe((event) => console.log(event.sample.id));
  * ```
  */
-export function buildPipeline(stages: PipelineStages, options: PipelineOptions): Observable<EventDraft> {
-  const { signal } = options;
+export function buildPipeline(stages: PipelineStages, options: PipelineOptions = {}): Observable<EventDraft> {
+  return defer(() => {
+    const controller = new AbortController();
+    const outer = options.signal;
+    const onAbort = () => controller.abort(outer?.reason);
+    if (outer?.aborted) onAbort();
+    else outer?.addEventListener("abort", onAbort, { once: true });
+    return stagesOf(stages, options, controller.signal).pipe(
+      finalize(() => {
+        outer?.removeEventListener("abort", onAbort);
+        // Unsubscribed (or done): whatever a stage still runs is told to stop.
+        if (!controller.signal.aborted) controller.abort(new Error("the pipeline has ended"));
+      }),
+    );
+  });
+}
+
+/** A stage that starts only if the pipeline has not been stopped before its turn. */
+function unlessStopped(signal: AbortSignal, stage$: Observable<EventDraft>): Observable<EventDraft> {
+  return defer(() => (signal.aborted ? EMPTY : stage$));
+}
+
+function stagesOf(stages: PipelineStages, options: PipelineOptions, signal: AbortSignal): Observable<EventDraft> {
   const artifacts = options.artifacts ?? {};
   const { source, uncertainty, mapper, trainer } = stages;
   const offline = uncertainty && !isOnline(uncertainty.instance) ? (uncertainty as Staged<OfflineEstimator> & { concurrency?: number }) : undefined;
@@ -91,7 +121,7 @@ export function buildPipeline(stages: PipelineStages, options: PipelineOptions):
     );
     if (mapper) {
       events$ = events$.pipe(
-        mapSmoothing({ mapper: mapper.instance, name: mapper.name }),
+        mapSmoothing({ mapper: mapper.instance, name: mapper.name, signal }),
         tap((event) => {
           if (event.type === "smoothing") smoothing.set(event.sampleId, event.epsilon);
         }),
@@ -165,16 +195,16 @@ export function buildPipeline(stages: PipelineStages, options: PipelineOptions):
   const evaluate$ = from(stages.evaluators ?? []).pipe(
     mergeMap(
       (evaluator) =>
-        concat(
+        unlessStopped(signal, concat(
           of<EventDraft>({ type: "stage.start", stage: evaluator.key, plugin: evaluator.name }),
           defer(() => from(evaluator.instance.evaluate({ artifacts: { ...artifacts }, samples: (o) => source.instance.read(o) }, { signal }))).pipe(
             map((event) => (event.type === "eval" && !event.evaluator ? { ...event, evaluator: evaluator.name } : event)),
           ),
           of<EventDraft>({ type: "stage.end", stage: evaluator.key, plugin: evaluator.name, counts: {} }),
-        ),
+        )),
       1,
     ),
   );
 
-  return concat(firstPass ? readPass$ : EMPTY, sourceAroundTraining(train$), evaluate$);
+  return concat(firstPass ? readPass$ : EMPTY, unlessStopped(signal, sourceAroundTraining(train$)), evaluate$);
 }

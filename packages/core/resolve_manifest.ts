@@ -15,7 +15,7 @@ export interface ResolvedStage {
   kind: StageKind;
   ref: StageRef;
   plugin: Plugin;
-  /** The module file the plugin was loaded from. */
+  /** The module file the plugin was loaded from; `(inline)` for a plugin object given in code. */
   file: string;
   /** The plugin's options after its schema applied defaults. */
   options: unknown;
@@ -75,13 +75,13 @@ export async function resolveManifest(input: string | object, options: ResolveOp
       let plugin: Plugin;
       let file: string;
       try {
-        ({ plugin, file } = await loadPlugin(ref.use, options.baseDir));
+        ({ plugin, file } = typeof ref.use === "string" ? await loadPlugin(ref.use, options.baseDir) : { plugin: ref.use, file: INLINE });
       } catch (error) {
         issues.push({ path: [...path, "use"], message: error instanceof Error ? error.message : String(error) });
         return;
       }
       if (plugin.kind !== kind) {
-        issues.push({ path: [...path, "use"], message: `"${ref.use}" is ${an(plugin.kind)} plugin, but this slot takes ${an(kind)} plugin` });
+        issues.push({ path: [...path, "use"], message: `"${pluginSpecifier(ref.use)}" is ${an(plugin.kind)} plugin, but this slot takes ${an(kind)} plugin` });
         return;
       }
       if (plugin.apiVersion !== PLUGIN_API_VERSION) {
@@ -124,10 +124,40 @@ export async function resolveManifest(input: string | object, options: ResolveOp
   const order = stageRefs(manifest).map(([, , , key]) => key);
   stages.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
   const hash = createHash("sha256")
-    .update(JSON.stringify({ manifest: { ...manifest, reporters: undefined }, stages: stages.filter((s) => s.kind !== "reporter").map((s) => [s.key, s.plugin.name, s.plugin.version, s.options]) }))
+    .update(JSON.stringify({ manifest: { ...withSpecifiers(manifest), reporters: undefined }, stages: stages.filter((s) => s.kind !== "reporter").map((s) => [s.key, s.plugin.name, s.plugin.version, s.options]) }))
     .digest("hex")
     .slice(0, 16);
   return { ...(options.file ? { file: options.file } : {}), baseDir: options.baseDir, manifest, stages, hash, warnings: withLines(warnings) };
+}
+
+/** The `file` of a stage whose plugin was given as an object in code. */
+const INLINE = "(inline)";
+
+/**
+ * How a manifest names a stage's plugin, as text: the specifier itself, or `name@version` for a
+ * plugin object given in code (that is also what run directories and hashes record).
+ */
+export function pluginSpecifier(use: StageRef["use"]): string {
+  return typeof use === "string" ? use : `${use.name}@${use.version}`;
+}
+
+/** The manifest with every plugin object replaced by its {@linkcode pluginSpecifier}: plain JSON. */
+function withSpecifiers(manifest: Manifest): Manifest {
+  const ref = (r: StageRef): StageRef => ({ ...r, use: pluginSpecifier(r.use) });
+  const { stages } = manifest;
+  return {
+    ...manifest,
+    stages: {
+      ...stages,
+      source: ref(stages.source),
+      ...(stages.uncertainty ? { uncertainty: ref(stages.uncertainty) } : {}),
+      ...(stages.mapper ? { mapper: ref(stages.mapper) } : {}),
+      ...(stages.loss ? { loss: ref(stages.loss) } : {}),
+      ...(stages.trainer ? { trainer: ref(stages.trainer) } : {}),
+      ...(stages.evaluators ? { evaluators: stages.evaluators.map(ref) } : {}),
+    },
+    ...(manifest.reporters ? { reporters: manifest.reporters.map(ref) } : {}),
+  };
 }
 
 function an(word: string): string {

@@ -12,7 +12,8 @@ export interface SamplesFromOptions {
 
 /**
  * Turns a source's async iterable into a stream of `sample` events, pulling one sample at a
- * time: unsubscribing or aborting stops the reading (and closes the source's file).
+ * time: unsubscribing or aborting stops the reading (and closes the source's file); after an
+ * abort the stream completes with the samples read so far.
  *
  * @example
  * ```ts
@@ -42,7 +43,8 @@ export function samplesFrom(samples: AsyncIterable<Sample>, options: SamplesFrom
         }
         subscriber.next({ type: "sample", index: index++, sample: next.value });
       }
-      if (!stopped) subscriber.complete();
+      // Aborted: what was read stands and the stream ends (a no-op once unsubscribed).
+      subscriber.complete();
     })().catch((error: unknown) => subscriber.error(error));
     return () => {
       stop();
