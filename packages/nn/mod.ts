@@ -11,6 +11,7 @@ export * from "./register_kernels.ts";
 export * from "./smoothed_cross_entropy.ts";
 export * from "./smoothed_cross_entropy_and_nll.ts";
 export * from "./token_loss.ts";
+export * from "./loss_from_spec.ts";
 export * from "./target_log_probs.ts";
 export * from "./mat_mul_plain.ts";
 export * from "./mat_mul_uncached.ts";
