@@ -3,19 +3,30 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** What the native library reports about itself. */
+/** What the native kernels report about themselves. */
 export interface BlasInfo {
-  /** The file dlopen loaded, e.g. `libopenblas.so.0`. */
+  /**
+   * One short line on the path the matmuls take, for logs: `own AVX-512 kernels, 2 threads` or
+   * `OpenBLAS 0.3.21 (SkylakeX), 2 threads`.
+   */
+  matmuls: string;
+  /** `"system"`: a system BLAS multiplies; `"own"`: the addon's own kernels do. */
+  kernels: "system" | "own";
+  /** The instruction set of the addon's own kernels on this CPU: `avx512`, `avx2`, `sse2`, `neon` or `portable`. */
+  ownKernels: string;
+  /** The system library dlopen loaded, e.g. `libopenblas.so.0`; empty when none. */
   library: string;
+  /** Why no system library is used (`UAL_BLAS=own`, or the paths that could not be opened); empty when one is. */
+  systemMissing: string;
   /** OpenBLAS's build line, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64`. */
   config: string;
   /** The CPU kernel set OpenBLAS chose at run time, e.g. `SkylakeX`; empty for other libraries. */
   corename: string;
-  /** The library's thread count now (0 when it cannot tell). */
+  /** The matmuls' thread count now. */
   threads: number;
 }
 
-/** The native BLAS, loaded. */
+/** The native kernels, loaded. */
 export interface Blas {
   /**
    * Row-major `C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i]` for `i < batch`, in place inside
@@ -43,7 +54,7 @@ export interface Blas {
   /**
    * The k largest eigenvalues (descending) and unit eigenvectors (vector j at `j·n`) of a
    * symmetric n × n matrix (row- or column-major: the same for a symmetric one), by LAPACK's
-   * dsyevr, which computes only those k. Undefined when the library has no LAPACK.
+   * dsyevr, which computes only those k. Undefined without a system library that has LAPACK.
    */
   symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | undefined;
   /**
@@ -71,8 +82,19 @@ export interface Blas {
   layerNormBackward(buffer: ArrayBuffer, rows: number, d: number, dy: number, xHat: number, rstd: number, gamma: number, dx: number, dGamma: number, dBeta: number): void;
   rowStats(buffer: ArrayBuffer, rows: number, width: number, z: number, targets: number, max: number, logSumExp: number, target: number, sum: number): void;
   rowGrad(buffer: ArrayBuffer, rows: number, width: number, z: number, targets: number, logSumExp: number, scale: number, offScale: number, targetScale: number, g: number): void;
-  /** Sets the library's (process-wide) thread count. */
+  /** Sets the matmuls' (process-wide) thread count: the system library's and the own kernels'. */
   setThreads(threads: number): void;
+  /**
+   * The matmul paths this machine has, the default first: `"system"` where a system BLAS was
+   * loaded, then the own kernels the CPU runs, widest first (`"avx512"`, `"avx2"`, `"sse2"`;
+   * `"neon"` on arm64).
+   */
+  kernelPaths(): string[];
+  /**
+   * Multiplies on the named path from now on (process-wide; not while a product runs — tests
+   * use it to hold every path to the same references). False when this machine has no such path.
+   */
+  useKernels(path: string): boolean;
   info(): BlasInfo;
 }
 
@@ -86,10 +108,28 @@ interface Addon extends FusedKernels {
   setThreads(threads: number): void;
   adamwStep(buffer: ArrayBuffer, ...args: number[]): void;
   symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | null;
-  info(): BlasInfo & { loaded: boolean; error: string };
+  info(): { loaded: boolean; library: string; error: string; config: string; corename: string; threads: number; kernels: string; ownThreads: number };
 }
 
-const INSTALL_HINT = "install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or set UAL_BLAS_LIBRARY to a library with cblas_sgemm";
+const ISA_NAMES: Record<string, string> = { avx512: "AVX-512", avx2: "AVX2+FMA", sse2: "SSE2", neon: "NEON", portable: "portable C" };
+
+function describe(raw: ReturnType<Addon["info"]>): BlasInfo {
+  const system = raw.loaded;
+  const threads = system && raw.threads > 0 ? raw.threads : raw.ownThreads;
+  const plural = `${threads} thread${threads === 1 ? "" : "s"}`;
+  const name = raw.config.split(" ").slice(0, 2).join(" ") || raw.library;
+  const matmuls = system ? `${name}${raw.corename ? ` (${raw.corename})` : ""}, ${plural}` : `own ${ISA_NAMES[raw.kernels] ?? raw.kernels} kernels, ${plural}`;
+  return {
+    matmuls,
+    kernels: system ? "system" : "own",
+    ownKernels: raw.kernels,
+    library: raw.library,
+    systemMissing: system ? "" : raw.error,
+    config: raw.config,
+    corename: raw.corename,
+    threads,
+  };
+}
 
 let cached: BlasLoad | undefined;
 
@@ -112,8 +152,6 @@ function load(): BlasLoad {
   } catch (error) {
     return { status: "unavailable", reason: `the @ual/blas addon failed to load: ${(error as Error).message.split("\n")[0]}` };
   }
-  const info = addon.info();
-  if (!info.loaded) return { status: "unavailable", reason: `no BLAS library found (${info.error}); ${INSTALL_HINT}` };
   const blas: Blas = {
     sgemmBatch: (buffer, ta, tb, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha = 1, beta = 0) =>
       addon.sgemmBatch(buffer, ta ? 1 : 0, tb ? 1 : 0, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha, beta),
@@ -127,19 +165,20 @@ function load(): BlasLoad {
     rowStats: (...args) => addon.rowStats(...args),
     rowGrad: (...args) => addon.rowGrad(...args),
     setThreads: (threads) => addon.setThreads(threads),
-    info: () => {
-      const { library, config, corename, threads } = addon.info();
-      return { library, config, corename, threads };
-    },
+    kernelPaths: () => addon.kernelPaths(),
+    useKernels: (path) => addon.useKernels(path),
+    info: () => describe(addon.info()),
   };
   return { status: "loaded", blas };
 }
 
 /**
- * Loads the native BLAS once per thread: the addon built from `ual_blas.c` at install time,
- * which opens OpenBLAS (or the library `UAL_BLAS_LIBRARY` names) with dlopen. Never throws:
- * when the addon was not built, the library is missing or `UAL_NATIVE_BLAS=0` is set, it says
- * why, and callers keep their portable path.
+ * Loads the native kernels once per thread: the addon built from C where the package is
+ * installed. Its matmuls run on a system BLAS when one is found — OpenBLAS at the usual paths,
+ * or the library `UAL_BLAS_LIBRARY` names, opened with dlopen — else on the addon's own kernels
+ * for the CPU (AVX-512, AVX2+FMA, or the architecture's baseline, chosen at run time);
+ * `UAL_BLAS=own` asks for the own kernels anyway. Never throws: when the addon was not built
+ * or `UAL_NATIVE_BLAS=0` is set, it says why, and callers keep their portable path.
  *
  * @example
  * ```ts

@@ -1,11 +1,12 @@
-// @ual/blas: single-precision matrix products on an optimised BLAS (OpenBLAS, or any library with
-// cblas_sgemm named by UAL_BLAS_LIBRARY), run in place on memory JavaScript already owns — in
-// particular the WebAssembly heap of tfjs-backend-wasm, so that a tfjs kernel can multiply
-// tensors without copying them out of the heap and back.
+// @ual/blas: single-precision matrix products run in place on memory JavaScript already owns — in
+// particular the WebAssembly heap of tfjs-backend-wasm, so that a tfjs kernel can multiply tensors
+// without copying them out of the heap and back — on an optimised system BLAS where one is found
+// (OpenBLAS, or any library with cblas_sgemm named by UAL_BLAS_LIBRARY), else on the addon's own
+// kernels (ual_gemm.c, chosen at run time for the CPU).
 //
 // The library is opened with dlopen at first use rather than linked, so that building this addon
 // needs only a C compiler and Node's headers (no -dev package), and a machine without OpenBLAS
-// still loads the addon and is told what is missing.
+// still loads the addon and multiplies on its own kernels.
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <node_api.h>
 
+#include "ual_gemm.h"
 #include "ual_kernels.h"
 
 // CBLAS constants (cblas.h): fixed by the standard, declared here to avoid the header.
@@ -37,6 +39,7 @@ static set_threads_fn set_threads = NULL;
 static get_threads_fn get_threads = NULL;
 static get_string_fn get_config = NULL;
 static get_string_fn get_corename = NULL;
+static int use_system = 1;  // multiply on the system library when one is loaded (useKernels)
 static char library_path[1024] = "";
 static char load_error[2048] = "";
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -81,6 +84,12 @@ static int try_open(const char* path) {
 }
 
 static void open_library(void) {
+  // UAL_BLAS=own: the addon's own kernels even where a system BLAS is installed.
+  const char* mode = getenv("UAL_BLAS");
+  if (mode != NULL && strcmp(mode, "own") == 0) {
+    snprintf(load_error, sizeof load_error, "UAL_BLAS=own");
+    return;
+  }
   const char* chosen = getenv("UAL_BLAS_LIBRARY");
   if (chosen != NULL && chosen[0] != '\0') {
     try_open(chosen);
@@ -113,7 +122,6 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
     return throw_error(env, "sgemmBatch: expected 15 arguments");
   }
   load_library();
-  if (sgemm == NULL) return throw_error(env, "sgemmBatch: no BLAS library loaded");
   void* data = NULL;
   size_t bytes = 0;
   bool is_ab = false;
@@ -144,6 +152,12 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
     return throw_error(env, "sgemmBatch: a matrix lies outside the buffer");
   }
   float* base = (float*)data;
+  if (sgemm == NULL || !use_system) {
+    const ual_gemm_task task = {trans_a != 0, trans_b != 0, m, n, k, (float)alpha, (float)beta, base + a_off, trans_a ? m : k,
+                                base + b_off, trans_b ? k : n, base + c_off, n};
+    ual_gemm_batch(&task, batch, a_stride, b_stride, c_stride);
+    return NULL;
+  }
   const int ta = trans_a ? TRANS : NO_TRANS, tb = trans_b ? TRANS : NO_TRANS;
   const int lda = trans_a ? (int)m : (int)k, ldb = trans_b ? (int)k : (int)n;
   for (int64_t i = 0; i < batch; i++) {
@@ -278,7 +292,8 @@ static napi_value symmetric_top(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// setThreads(n): the BLAS library's thread count (process-wide). No-op if it cannot be set.
+// setThreads(n): the matmuls' thread count (process-wide): the system library's and the own
+// kernels' pool.
 static napi_value set_thread_count(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -288,7 +303,61 @@ static napi_value set_thread_count(napi_env env, napi_callback_info info) {
   }
   load_library();
   if (set_threads != NULL) set_threads((int)n);
+  ual_gemm_set_threads((int)n);
   return NULL;
+}
+
+// kernelPaths(): the matmul paths this machine has, the one in use first by default: "system"
+// where a library was loaded, then the own kernels the CPU runs, widest first.
+static napi_value kernel_paths(napi_env env, napi_callback_info info) {
+  (void)info;
+  load_library();
+  static const char* const OWN[] = {"avx512", "avx2", "base"};
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t count = 0;
+  if (sgemm != NULL) {
+    napi_value s;
+    napi_create_string_utf8(env, "system", NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, list, count++, s);
+  }
+  for (size_t i = 0; i < sizeof OWN / sizeof OWN[0]; i++) {
+    if (!ual_gemm_supports(OWN[i])) continue;
+    const char* name = strcmp(OWN[i], "base") == 0 ? ual_gemm_base_name() : OWN[i];
+    napi_value s;
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, list, count++, s);
+  }
+  return list;
+}
+
+// useKernels(name): multiply on the named path from now on (process-wide; not while a product
+// runs): "system", or own kernels by instruction set ("avx512", "avx2", "sse2", …). False when
+// this machine has no such path.
+static napi_value use_kernels(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[32] = "";
+  size_t length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length) != napi_ok) {
+    return throw_error(env, "useKernels: expected a path name");
+  }
+  load_library();
+  int ok = 0;
+  if (strcmp(name, "system") == 0) {
+    ok = sgemm != NULL;
+    if (ok) {
+      use_system = 1;
+      ual_gemm_use_default();  // the fused kernels' copy
+    }
+  } else if (ual_gemm_use(name)) {
+    ok = 1;
+    use_system = 0;
+  }
+  napi_value result;
+  napi_get_boolean(env, ok, &result);
+  return result;
 }
 
 static void set_string(napi_env env, napi_value obj, const char* key, const char* value) {
@@ -297,22 +366,48 @@ static void set_string(napi_env env, napi_value obj, const char* key, const char
   napi_set_named_property(env, obj, key, s);
 }
 
-// info(): { loaded, library, error, config, corename, threads }
+// info(): { loaded (a system BLAS), library, error (why none), config, corename, threads,
+//          kernels (the own kernels' instruction set), ownThreads }
 static napi_value library_info(napi_env env, napi_callback_info info) {
   (void)info;
   load_library();
   napi_value obj, flag, threads;
   napi_create_object(env, &obj);
-  napi_get_boolean(env, sgemm != NULL, &flag);
+  napi_get_boolean(env, sgemm != NULL && use_system, &flag);
   napi_set_named_property(env, obj, "loaded", flag);
   set_string(env, obj, "library", library_path);
-  set_string(env, obj, "error", sgemm != NULL ? "" : load_error);
+  set_string(env, obj, "error", sgemm == NULL ? load_error : use_system ? "" : "useKernels chose the own kernels");
   set_string(env, obj, "config", get_config != NULL ? get_config() : "");
   set_string(env, obj, "corename", get_corename != NULL ? get_corename() : "");
   napi_create_int32(env, get_threads != NULL ? get_threads() : 0, &threads);
   napi_set_named_property(env, obj, "threads", threads);
+  set_string(env, obj, "kernels", ual_gemm_kernels());
+  napi_value own_threads;
+  napi_create_int32(env, ual_gemm_threads(), &own_threads);
+  napi_set_named_property(env, obj, "ownThreads", own_threads);
   return obj;
 }
+
+// The fused kernels' copy for the instruction set the matmuls use (useKernels switches both).
+static const ual_kernel_table* kernel_table(void) {
+  const char* isa = ual_gemm_kernels();
+#if defined(__x86_64__)
+  if (strcmp(isa, "avx512") == 0) return ual_kernel_table_avx512();
+  if (strcmp(isa, "avx2") == 0) return ual_kernel_table_avx2();
+#else
+  (void)isa;
+#endif
+  return ual_kernel_table_base();
+}
+
+#define DISPATCH(name) \
+  static napi_value name(napi_env env, napi_callback_info info) { return kernel_table()->name(env, info); }
+DISPATCH(gelu_forward)
+DISPATCH(gelu_backward)
+DISPATCH(layer_norm_forward)
+DISPATCH(layer_norm_backward)
+DISPATCH(row_stats)
+DISPATCH(row_grad)
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -321,8 +416,15 @@ NAPI_MODULE_INIT() {
     {"symmetricTop", NULL, symmetric_top, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, library_info, NULL, NULL, NULL, napi_default, NULL},
+    {"kernelPaths", NULL, kernel_paths, NULL, NULL, NULL, napi_default, NULL},
+    {"useKernels", NULL, use_kernels, NULL, NULL, NULL, napi_default, NULL},
+    {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"rowStats", NULL, row_stats, NULL, NULL, NULL, napi_default, NULL},
+    {"rowGrad", NULL, row_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  ual_define_kernels(env, exports);
   return exports;
 }

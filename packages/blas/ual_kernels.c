@@ -17,6 +17,14 @@
 
 #include "ual_kernels.h"
 
+#if defined(UAL_ISA_AVX512)
+#define TABLE ual_kernel_table_avx512
+#elif defined(UAL_ISA_AVX2)
+#define TABLE ual_kernel_table_avx2
+#else
+#define TABLE ual_kernel_table_base
+#endif
+
 static napi_value kernel_error(napi_env env, const char* message) {
   napi_throw_error(env, NULL, message);
   return NULL;
@@ -307,14 +315,7 @@ static napi_value row_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-void ual_define_kernels(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-    {"geluForward", NULL, gelu_forward, NULL, NULL, NULL, napi_default, NULL},
-    {"geluBackward", NULL, gelu_backward, NULL, NULL, NULL, napi_default, NULL},
-    {"layerNormForward", NULL, layer_norm_forward, NULL, NULL, NULL, napi_default, NULL},
-    {"layerNormBackward", NULL, layer_norm_backward, NULL, NULL, NULL, napi_default, NULL},
-    {"rowStats", NULL, row_stats, NULL, NULL, NULL, napi_default, NULL},
-    {"rowGrad", NULL, row_grad, NULL, NULL, NULL, napi_default, NULL},
-  };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-}
+static const ual_kernel_table table = {gelu_forward, gelu_backward, layer_norm_forward, layer_norm_backward, row_stats, row_grad};
+
+// This instruction set's copy of the kernels.
+const ual_kernel_table* TABLE(void) { return &table; }
