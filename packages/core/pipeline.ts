@@ -105,6 +105,7 @@ function stagesOf(stages: PipelineStages, options: PipelineOptions, signal: Abor
           source: offline.name,
           ...(options.known ? { known: options.known } : {}),
           onSettled: () => gate?.release(),
+          signal,
         }),
       );
     }

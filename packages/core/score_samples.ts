@@ -1,4 +1,4 @@
-import { concat, defer, from, map, mergeMap, of, take, finalize, throwIfEmpty, catchError, throwError, type ObservableInput, type OperatorFunction } from "rxjs";
+import { concat, defer, EMPTY, from, map, mergeMap, of, take, finalize, throwIfEmpty, catchError, throwError, type ObservableInput, type OperatorFunction } from "rxjs";
 import type { EventDraft, UncertaintyEvent } from "./events.ts";
 import type { UncertaintyResult } from "./kinds.ts";
 import type { Sample } from "./sample.ts";
@@ -16,6 +16,11 @@ export interface ScoreSamplesOptions {
   known?: ReadonlyMap<string, EventDraft<UncertaintyEvent>>;
   /** Called when a sample's rating is settled (frees a read-ahead slot). */
   onSettled?: () => void;
+  /**
+   * Once aborted, samples still waiting for a slot are dropped (neither emitted nor rated):
+   * a stopped run finishes the ratings in flight and asks for no more.
+   */
+  signal?: AbortSignal;
 }
 
 function where(sample: Sample): string {
@@ -29,11 +34,15 @@ function where(sample: Sample): string {
  * with the sample's id and location in the message.
  */
 export function scoreSamples(options: ScoreSamplesOptions): OperatorFunction<EventDraft, EventDraft> {
-  const { estimate, concurrency, source, known, onSettled } = options;
+  const { estimate, concurrency, source, known, onSettled, signal } = options;
   return (events$) =>
     events$.pipe(
       mergeMap((event) => {
         if (event.type !== "sample") return of(event);
+        if (signal?.aborted) {
+          onSettled?.();
+          return EMPTY;
+        }
         const { sample } = event;
         const prior = known?.get(sample.id);
         const rating$ = prior
