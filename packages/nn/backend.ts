@@ -27,7 +27,8 @@ export interface SelectBackendOptions {
   /** wasm: the directory (with a trailing slash) or URL prefix of the `.wasm` binaries. Default: the installed package's. */
   wasmPaths?: string;
   /**
-   * wasm: run the matmuls on the native BLAS (`@ual/blas`: OpenBLAS's sgemm on the wasm heap,
+   * wasm: run the matmuls natively (`@ual/blas`, in place on the wasm heap: a system BLAS such
+   * as OpenBLAS where one is found, else its own kernels for the CPU;
    * several times XNNPACK's speed), falling back to wasm's own kernels when it is unavailable
    * (the detail line says why). Default true, unless the environment sets `UAL_NATIVE_BLAS=0`.
    */
@@ -83,12 +84,11 @@ async function useWasm(options: SelectBackendOptions, skipped: string[]): Promis
   const wantNative = options.nativeBlas ?? process.env.UAL_NATIVE_BLAS !== "0";
   const native = wantNative ? nativeMatMulKernels() : { reason: "" };
   await activate("wasm", "blas" in native);
-  let matmuls = "reason" in native && native.reason !== "" ? `matmuls on XNNPACK; native BLAS unavailable: ${native.reason}` : "matmuls on XNNPACK (nativeBlas: false)";
+  let matmuls = "reason" in native && native.reason !== "" ? `matmuls: wasm XNNPACK (${native.reason})` : "matmuls: wasm XNNPACK (nativeBlas: false)";
   if ("blas" in native) {
     const blasThreads = options.blasThreads ?? (isMainThread ? availableParallelism() : undefined);
     if (blasThreads !== undefined) native.blas.setThreads(Math.max(1, blasThreads));
-    const { config, corename, threads: now } = native.blas.info();
-    matmuls = `matmuls on ${config.split(" ").slice(0, 2).join(" ") || "native BLAS"}${corename ? ` (${corename})` : ""}, ${now} thread${now === 1 ? "" : "s"}`;
+    matmuls = `matmuls: ${native.blas.info().matmuls}`;
   }
   const simd = await env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = getThreadsCount();

@@ -69,6 +69,8 @@ async function initShape(folder: string): Promise<{ planning: Required<Gpt2Confi
  *   with: { model: tiny, batchSize: 8, maxSteps: 200, lr: 1e-3, checkpointEvery: 50 }
  * ```
  */
+const loggedBackends = new Set<string>();
+
 export const plugin = definePlugin({
   name: NAME,
   version: "0.1.0",
@@ -78,7 +80,10 @@ export const plugin = definePlugin({
   options: trainerOptions,
   async create(options, context): Promise<Trainer> {
     const backend = await selectBackend(options.backend);
-    context.logger.info(`backend: ${backend.detail}`, { backend: backend.name });
+    // Once per process and backend at info level (a matrix trains many cells in one process).
+    const level = loggedBackends.has(backend.detail) ? "debug" : "info";
+    loggedBackends.add(backend.detail);
+    context.logger[level](`backend: ${backend.detail}`, { backend: backend.name });
     const init = options.init === undefined ? undefined : context.resolvePath(options.init);
     const initTokenizer = init !== undefined && options.tokenizer === "byte" && existsSync(join(init, "tokenizer.json")) ? join(init, "tokenizer.json") : undefined;
     const tokenizerFile = options.tokenizer === "byte" ? initTokenizer : context.resolvePath(options.tokenizer);
