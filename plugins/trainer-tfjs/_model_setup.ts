@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Tensor2D, Tensor3D, Variable } from "@tensorflow/tfjs-core";
+import { type Tensor2D, type Tensor3D, tidy, type Variable } from "@tensorflow/tfjs-core";
 import type { JsonObject } from "@ual/core";
 import { fnv1a } from "@ual/nn";
 import {
@@ -20,6 +20,12 @@ import {
 /** The model the loop trains, whatever it was built from. */
 export interface TrainedModel {
   logits(inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D;
+  /**
+   * The base model's logits, for a loss that needs them (ASFT): with LoRA the same weights with
+   * the adapters off; fully trained, a frozen copy of the initial weights (made only when
+   * `setUpModel` was asked for it). Call it outside a gradient tape.
+   */
+  baseLogits(inputIds: Tensor2D, attentionMask?: ArrayLike<number>): Tensor3D;
   /** What gets gradients and AdamW state, by checkpoint name: every weight, or only the LoRA adapters. */
   readonly trainable: ReadonlyMap<string, Variable>;
   /** The base model's `config.json`, without the trainer's `ual` block. */
@@ -50,26 +56,39 @@ export async function setUpModel(args: {
   init?: string;
   lora?: LoraOptions;
   gpt2HfConfig: JsonObject;
+  /** Keep the base model's distribution at hand (a frozen copy when fully trained): see {@linkcode TrainedModel.baseLogits}. */
+  needsBase?: boolean;
 }): Promise<TrainedModel> {
   const { name, init, lora, seed } = args;
+  const noBase = (): Tensor3D => {
+    throw new Error(`${name}: the base model's logits were not prepared (setUpModel needsBase)`);
+  };
   if (init === undefined) {
     if (lora !== undefined) throw new Error(`${name}: lora needs a pretrained model to adapt; set init to a Hugging Face model folder`);
     const model = createGpt2(args.config, { seed });
+    // the same seed draws the same initial weights: the frozen copy is the model before training
+    const frozen = args.needsBase ? createGpt2(args.config, { seed }) : undefined;
     return {
       logits: model.logits,
+      baseLogits: frozen !== undefined ? (ids, mask) => tidy(() => frozen.logits(ids, mask)) : noBase,
       trainable: model.variables,
       hfConfig: args.gpt2HfConfig,
       beginPass: () => {},
       save: (dir) => saveGpt2Weights(model, join(dir, "model.safetensors"), { producer: "@ual/trainer-tfjs" }),
       load: (dir) => loadGpt2Weights(model, join(dir, "model.safetensors")),
-      dispose: () => model.dispose(),
+      dispose: () => {
+        model.dispose();
+        frozen?.dispose();
+      },
     };
   }
   const loaded = await loadHfModel(init, { trainable: lora === undefined });
   const hfConfig = loaded.hfConfig as JsonObject;
   if (lora === undefined) {
+    const frozen = args.needsBase ? (await loadHfModel(init, { trainable: false })).model : undefined;
     return {
       logits: loaded.model.logits,
+      baseLogits: frozen !== undefined ? (ids, mask) => tidy(() => frozen.logits(ids, mask)) : noBase,
       trainable: loaded.model.variables,
       hfConfig,
       beginPass: () => {},
@@ -77,7 +96,10 @@ export async function setUpModel(args: {
         await saveHfModel(loaded, dir, { producer: "@ual/trainer-tfjs" });
       },
       load: (dir) => loadHfWeights(loaded.model.variables, join(dir, "model.safetensors")),
-      dispose: () => loaded.model.dispose(),
+      dispose: () => {
+        loaded.model.dispose();
+        frozen?.dispose();
+      },
     };
   }
   const model = loaded.model;
@@ -90,6 +112,15 @@ export async function setUpModel(args: {
   }
   return {
     logits: model.logits,
+    baseLogits: (ids, mask) =>
+      tidy(() => {
+        adapters.setEnabled(false);
+        try {
+          return model.logits(ids, mask);
+        } finally {
+          adapters.setEnabled(true);
+        }
+      }),
     trainable: adapters.variables,
     hfConfig,
     beginPass: (step, offset, batch) => adapters.dropoutPerSequence(Array.from({ length: batch }, (_, b) => fnv1a(`${seed}:${step}:${offset + b}`))),

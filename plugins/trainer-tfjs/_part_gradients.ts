@@ -24,23 +24,33 @@ export interface PartResult {
   epsilon: number[];
 }
 
+/** A manifest loss stage as the loop calls it: per-sample losses, with the base model's logits when it needs them. */
+export type PartLoss = (logits: tf.Tensor3D, labels: tf.Tensor2D, epsilon: number[], baseLogits?: tf.Tensor3D) => tf.Tensor1D;
+
 /**
  * The loss and gradients of one micro-batch: forward pass, per-sample ε (given, or chosen from the
  * per-sample NLL of this very pass), the weighted smoothed cross-entropy, backward pass.
- * `loss` replaces the built-in loss (a manifest loss stage) and gets ε per sample.
+ * `loss` replaces the built-in loss (a manifest loss stage) and gets ε per sample; `baseLogits`,
+ * when given, computes the base model's logits first, outside the gradient tape (ASFT's anchor).
+ * `sampleWeight` is one weight for every sample, or one per sample of the part (a token-mean
+ * loss weighs each sample by its share of the batch's targets).
  */
 export function partGradients(
   model: { logits(inputIds: tf.Tensor2D, attentionMask?: ArrayLike<number>): tf.Tensor3D },
   variables: tf.Variable[],
   part: Part,
   epsilonOf: (meanNll: Float64Array) => number[],
-  options: SmoothedCrossEntropyAndNllOptions & { sampleWeight: number; needsNll: boolean },
-  loss?: (logits: tf.Tensor3D, labels: tf.Tensor2D, epsilon: number[]) => tf.Tensor1D,
+  options: SmoothedCrossEntropyAndNllOptions & { sampleWeight: number | readonly number[]; needsNll: boolean },
+  loss?: PartLoss,
+  baseLogits?: (inputIds: tf.Tensor2D, attentionMask: ArrayLike<number>) => tf.Tensor3D,
 ): PartResult {
   const ids = tf.tensor2d(part.ids, [part.batch, part.time], "int32");
   const labels = tf.tensor2d(part.labels, [part.batch, part.time], "int32");
-  const weights = new Array<number>(part.batch).fill(options.sampleWeight);
+  const weights = typeof options.sampleWeight === "number" ? new Array<number>(part.batch).fill(options.sampleWeight) : [...options.sampleWeight];
+  if (weights.length !== part.batch) throw new Error(`partGradients: ${weights.length} sample weights for ${part.batch} samples`);
   let epsilon: number[] = [];
+  // no gradient flows to the base model's logits: computed before the tape starts
+  const base = loss !== undefined && baseLogits !== undefined ? baseLogits(ids, part.mask) : undefined;
   try {
     // tf.variableGrads' values, with the backward pass's memory freed as it goes
     const { value, grads } = leanVariableGrads(() => {
@@ -54,7 +64,7 @@ export function partGradients(
           nll = probe.meanNll;
         }
         epsilon = epsilonOf(nll);
-        return tf.sum(tf.mul(loss(logits, labels, epsilon), options.sampleWeight)) as tf.Scalar;
+        return tf.sum(tf.mul(loss(logits, labels, epsilon, base), tf.tensor1d(weights))) as tf.Scalar;
       }
       const out = smoothedCrossEntropyAndNll(logits, labels, (nll) => epsilonOf(nll), {
         ...(options.convention ? { convention: options.convention } : {}),
@@ -69,7 +79,7 @@ export function partGradients(
     value.dispose();
     return { loss: lossValue, grads, epsilon };
   } finally {
-    tf.dispose([ids, labels]);
+    tf.dispose([ids, labels, ...(base !== undefined ? [base] : [])]);
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Gpt2Config, LoraOptions } from "@ual/models";
-import type { BackendChoice, SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
+import type { BackendChoice, LossSpecLike, SmoothedCrossEntropyAndNllOptions } from "@ual/nn";
 import type { Part } from "./_part_gradients.ts";
 
 /**
@@ -16,18 +16,34 @@ export interface ReplicaModel {
   seed: number;
   init?: string;
   lora?: LoraOptions;
+  /** Keep the base model's distribution at hand (a loss with `needsBaseLogits`). */
+  needsBase?: boolean;
+}
+
+/** One micro-batch of a replica's share: the samples, their ε, and (token-mean losses) their weights. */
+export interface ReplicaPart {
+  part: Part;
+  epsilon: number[];
+  /** Per-sample weights in the batch's loss; absent: every sample weighs `sampleWeight`. */
+  weights?: number[];
 }
 
 /** Messages to a replica. */
 export type ReplicaRequest =
-  | { type: "init"; model: ReplicaModel; backend: BackendChoice }
+  | {
+      type: "init";
+      model: ReplicaModel;
+      backend: BackendChoice;
+      /** A manifest loss stage, as data (its `spec()`): the replica rebuilds it with `@ual/nn`'s lossFromSpec. */
+      loss?: LossSpecLike;
+    }
   | {
       type: "step";
       /** The optimizer step (1-based): seeds the per-sample randomness (LoRA dropout). */
       step: number;
       /** The trainable weights in the model's order, or null when unchanged since the last step. */
       weights: Float32Array[] | null;
-      parts: Array<{ part: Part; epsilon: number[] }>;
+      parts: ReplicaPart[];
       sampleWeight: number;
       loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">;
     };
@@ -49,7 +65,7 @@ export interface ReplicaGrads {
 export interface Replicas {
   readonly count: number;
   /** Sends each replica its share of step `step`; resolves with their gradients in replica order. */
-  step(step: number, weights: Float32Array[] | null, shares: Array<Array<{ part: Part; epsilon: number[] }>>, sampleWeight: number, loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">): Promise<ReplicaGrads[]>;
+  step(step: number, weights: Float32Array[] | null, shares: ReplicaPart[][], sampleWeight: number, loss: Pick<SmoothedCrossEntropyAndNllOptions, "convention" | "denominator">): Promise<ReplicaGrads[]>;
   close(): Promise<void>;
 }
 
@@ -96,14 +112,14 @@ function once(worker: Worker): Promise<ReplicaResponse> {
  * returns their float32 gradients, which the main thread adds in replica order — deterministic
  * for a given number of threads.
  */
-export async function startReplicas(count: number, model: ReplicaModel, backend: BackendChoice): Promise<Replicas> {
+export async function startReplicas(count: number, model: ReplicaModel, backend: BackendChoice, loss?: LossSpecLike): Promise<Replicas> {
   const script = workerScript();
   const workers = Array.from({ length: count }, () => new Worker(script));
   try {
     await Promise.all(
       workers.map((w) => {
         const ready = once(w);
-        w.postMessage({ type: "init", model, backend } satisfies ReplicaRequest);
+        w.postMessage({ type: "init", model, backend, ...(loss !== undefined ? { loss } : {}) } satisfies ReplicaRequest);
         return ready;
       }),
     );

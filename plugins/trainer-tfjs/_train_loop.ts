@@ -3,7 +3,7 @@ import { availableParallelism, freemem } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import type { CallOptions, EventDraft, JsonObject, Logger, Loss, OnlineEstimator, TrainInput } from "@ual/core";
 import { type ChatFormat, chatFormatName, type Gpt2Config, type LoraOptions, type Tokenizer } from "@ual/models";
-import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt, setBlasThreads } from "@ual/nn";
+import { type BackendChoice, clipGradNorm, createAdamW, learningRateAt, LOSS_KINDS, setBlasThreads } from "@ual/nn";
 import { loadCheckpoint, newestCheckpoint, readTrainerState, removeStaleTemporaries, type TrainerState, writeCheckpoint } from "./_checkpoint.ts";
 import { createBatchSchedule, type Example, fingerprintExamples, readTrainingExamples } from "@ual/training-data";
 import { planMicroBatch } from "./_micro_batch.ts";
@@ -147,7 +147,26 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     });
   }
   const nllShift = online?.shift === "reference" ? "reference" : "next-token";
-  if (input.loss !== undefined) logger.info(`loss: the manifest's loss stage (the trainer's convention/denominator options are not used)`);
+  // A manifest loss stage: how it weighs a batch's samples, whether it needs the base model's
+  // logits, and whether its spec is one @ual/nn rebuilds (then worker threads can run it too).
+  const stage = input.loss;
+  const lossSpec = stage?.spec?.();
+  const aggregation = stage?.aggregation ?? "sample-mean";
+  const needsBase = stage?.needsBaseLogits === true;
+  const rebuildable = lossSpec !== undefined && (LOSS_KINDS as readonly string[]).includes(lossSpec.kind);
+  if (stage !== undefined) {
+    logger.info(
+      `loss: the manifest's loss stage${lossSpec !== undefined ? ` (${lossSpec.kind} ${JSON.stringify(lossSpec.options)})` : ""}, ${aggregation}` +
+        `${needsBase ? `, anchored to the base model (${setup.lora !== undefined ? "the adapters off" : "a frozen copy"}, one more forward pass without gradient)` : ""}` +
+        ` (the trainer's convention/denominator options are not used)`,
+    );
+  }
+  // each sample's number of targets (labels at t ≥ 1 predicted from t − 1), for token-mean weights
+  const targetCounts = examples.map((e) => {
+    let n = 0;
+    for (let t = 1; t < e.labels.length; t++) if (e.labels[t] !== -1) n++;
+    return n;
+  });
 
   const schedule = createBatchSchedule(
     examples.map((e) => e.inputIds.length),
@@ -158,8 +177,8 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
   // the reference's ramp counts samples drawn (N·E micro-iterations, spec §5.3)
   const totalSamples = options.maxSteps !== undefined ? options.maxSteps * options.batchSize : options.epochs * examples.length;
   let threads = options.threads === "auto" ? Math.min(availableParallelism(), options.batchSize) : Math.min(options.threads, options.batchSize);
-  if (threads > 1 && (online !== undefined || input.loss !== undefined)) {
-    logger.info(`threads: 1 (${online !== undefined ? "an online estimator needs every NLL of the batch in order" : "a manifest loss stage runs on the main thread"})`);
+  if (threads > 1 && (online !== undefined || (stage !== undefined && !rebuildable))) {
+    logger.info(`threads: 1 (${online !== undefined ? "an online estimator needs every NLL of the batch in order" : "a manifest loss stage without a spec @ual/nn knows runs on the main thread"})`);
     threads = 1;
   }
   if (threads > 1 && setup.backend !== "wasm" && setup.backend !== "cpu") {
@@ -202,7 +221,7 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       `ε from ${fixed ? "the mapper" : online ? `the online estimator (${nllShift} NLL)` : "nowhere: 0 (plain SFT)"}`,
   );
 
-  const model = await setUpModel({ name, config, seed: setup.seed, init: setup.init, lora: setup.lora, gpt2HfConfig: hfConfig(setup) });
+  const model = await setUpModel({ name, config, seed: setup.seed, init: setup.init, lora: setup.lora, gpt2HfConfig: hfConfig(setup), needsBase });
   // with LoRA only the adapters are here: the frozen base weights get no gradient and no AdamW state
   const variables = [...model.trainable.values()];
   const hfName = new Map<string, string>();
@@ -263,8 +282,9 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
     if (threads > 1) {
       replicas = await startReplicas(
         threads - 1,
-        { name, config, seed: setup.seed, ...(setup.init !== undefined ? { init: setup.init } : {}), ...(setup.lora !== undefined ? { lora: setup.lora } : {}) },
+        { name, config, seed: setup.seed, ...(setup.init !== undefined ? { init: setup.init } : {}), ...(setup.lora !== undefined ? { lora: setup.lora } : {}), needsBase },
         setup.backend as BackendChoice,
+        stage !== undefined ? lossSpec : undefined,
       );
       logger.info(`data parallel: ${threads} threads (the main thread and ${threads - 1} worker${threads > 2 ? "s" : ""}), each with its own wasm heap`);
     }
@@ -275,6 +295,11 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       step++;
       const batch = indices.map((i) => ({ example: examples[i] as Example, index: i }));
       const weight = 1 / batch.length;
+      // token-mean: each sample weighs its share of the batch's targets, so that the sum over
+      // micro-batches and threads is the mean over every target token of the batch
+      const batchTargets = batch.reduce((sum, p) => sum + (targetCounts[p.index] as number), 0);
+      const weightsOf = (items: typeof batch): number[] | undefined =>
+        stage === undefined || aggregation === "sample-mean" ? undefined : items.map((p) => (batchTargets > 0 ? (targetCounts[p.index] as number) / batchTargets : 0));
       let loss = 0;
       let tokens = 0;
       const epsilons: number[] = [];
@@ -299,7 +324,12 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
       const pending = replicas?.step(
         step,
         weightsChanged ? variables.map((v) => v.dataSync() as Float32Array) : null,
-        shares.slice(1).map((share, r) => partsOf(share, (r + 1) * shareSize).map(({ part, items }) => ({ part, epsilon: fixedOf(items) }))),
+        shares.slice(1).map((share, r) =>
+          partsOf(share, (r + 1) * shareSize).map(({ part, items }) => {
+            const weights = weightsOf(items);
+            return { part, epsilon: fixedOf(items), ...(weights !== undefined ? { weights } : {}) };
+          }),
+        ),
         weight,
         lossOptions,
       );
@@ -313,8 +343,9 @@ export async function* trainLoop(setup: TrainSetup, input: TrainInput, call: Cal
           variables,
           part,
           (nll) => (online !== undefined ? onlineOf(nll) : fixedOf(items)),
-          { ...lossOptions, nllShift, sampleWeight: weight, needsNll: online !== undefined },
-          input.loss !== undefined ? (logits, labels, eps) => (input.loss as Loss).perSample(logits, labels, eps) as tf.Tensor1D : undefined,
+          { ...lossOptions, nllShift, sampleWeight: weightsOf(items) ?? weight, needsNll: online !== undefined },
+          stage !== undefined ? (logits, labels, eps, base) => (stage as Loss).perSample(logits, labels, eps, base !== undefined ? { baseLogits: base } : undefined) as tf.Tensor1D : undefined,
+          stage !== undefined && needsBase ? (ids, mask) => model.baseLogits(ids, mask) : undefined,
         );
         loss += r.loss;
         epsilons.push(...r.epsilon);
