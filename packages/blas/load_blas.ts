@@ -108,6 +108,8 @@ interface Addon extends FusedKernels {
   setThreads(threads: number): void;
   adamwStep(buffer: ArrayBuffer, ...args: number[]): void;
   symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | null;
+  kernelPaths(): string[];
+  useKernels(path: string): boolean;
   info(): { loaded: boolean; library: string; error: string; config: string; corename: string; threads: number; kernels: string; ownThreads: number };
 }
 

@@ -1,12 +1,14 @@
 // UAL's own single-precision GEMM: picks the widest kernels the CPU runs (ual_gemm_kernel.c is
 // compiled once per instruction set) and splits a product over a small pool of threads.
 //
-// Work is split without sharing packed blocks between threads, so there is no barrier inside a
-// product: entries of a batch go to different threads; a single product is cut into bands of C's
-// rows (each thread packing all of B) when C is at least as tall as it is wide, else into bands of
-// columns (each packing all of A) — the duplicated packing is of the smaller operand. Products too
-// small to pay for waking a thread run on the caller's. Every element of C is computed by one
-// thread in one order, so results do not depend on the thread count.
+// Work is cut into chunks that share no packed blocks, so there is no barrier inside a product:
+// runs of a batch's entries, or bands of one product's C — bands of rows (each chunk packing all
+// of B) when C is at least as tall as it is wide, else bands of columns (each packing all of A):
+// the duplicated packing is of the smaller operand. The caller and the woken workers claim chunks
+// until none is left, so a worker the OS has not scheduled yet (a busy machine) costs nothing:
+// the caller does its share. Products too small to pay for waking a thread run on the caller's
+// alone. Every element of C is computed in one chunk, in one order, so results do not depend on
+// the thread count.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -18,8 +20,10 @@
 #define MAX_THREADS 256
 // A thread is worth waking for about this many multiply-adds (≈ 20 µs of one core's work).
 #define MIN_FMAS_PER_THREAD (1 << 19)
-// How long an idle worker polls for the next product before it sleeps (iterations of a pause).
-#define SPIN_ITERATIONS 20000
+// How long an idle worker polls for the next product before it sleeps (iterations of a pause,
+// roughly 0.1–0.3 ms), and the chunks per thread a product is cut into.
+#define SPIN_ITERATIONS 4000
+#define CHUNKS_PER_THREAD 2
 
 static const ual_gemm_shape* shape = NULL;
 static const char* kernels_name = "";
@@ -143,12 +147,13 @@ static buffers* thread_buffers(void) {
   return b->apack != NULL && b->bpack != NULL ? b : NULL;
 }
 
-// ---- one share of a batch ----
+// ---- chunks of a batch ----
 
 typedef struct {
-  const ual_gemm_task* task;
+  ual_gemm_task task;
   int64_t batch, a_stride, b_stride, c_stride;
-  int parts;
+  int chunks;
+  int split;  // 0: runs of batch entries; 1: bands of rows; 2: bands of columns
 } job;
 
 static void scale_c(const ual_gemm_task* t, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
@@ -165,54 +170,64 @@ static void product(const ual_gemm_task* t, int64_t m0, int64_t m1, int64_t n0, 
 }
 
 static ual_gemm_task entry(const job* j, int64_t i) {
-  ual_gemm_task t = *j->task;
+  ual_gemm_task t = j->task;
   t.a += i * j->a_stride;
   t.b += i * j->b_stride;
   t.c += i * j->c_stride;
   return t;
 }
 
-// Part `part` of `parts`: a contiguous run of batch entries, or a band of one product's C.
-static void run_part(const job* j, int part) {
+// Chunk `c` of the job: a run of entries, or the same band of every entry's C.
+static void run_chunk(const job* j, int c) {
   buffers* b = thread_buffers();
   if (b == NULL) abort();  // out of memory for 2 MB of packing space
-  const ual_gemm_task* t = j->task;
-  if (j->parts == 1 || j->batch >= j->parts) {
-    const int64_t from = j->batch * part / j->parts, to = j->batch * (part + 1) / j->parts;
+  const ual_gemm_task* t = &j->task;
+  if (j->split == 0) {
+    const int64_t from = j->batch * c / j->chunks, to = j->batch * (c + 1) / j->chunks;
     for (int64_t i = from; i < to; i++) {
       const ual_gemm_task e = entry(j, i);
       product(&e, 0, e.m, 0, e.n, b);
     }
     return;
   }
+  const int64_t tile = j->split == 1 ? shape->mr : shape->nr, size = j->split == 1 ? t->m : t->n;
+  const int64_t units = (size + tile - 1) / tile;
+  const int64_t from = units * c / j->chunks * tile, to0 = units * (c + 1) / j->chunks * tile, to = to0 < size ? to0 : size;
   for (int64_t i = 0; i < j->batch; i++) {
     const ual_gemm_task e = entry(j, i);
-    if (t->n <= t->m) {
-      const int64_t units = (t->m + shape->mr - 1) / shape->mr;
-      const int64_t from = units * part / j->parts * shape->mr, to = units * (part + 1) / j->parts * shape->mr;
-      product(&e, from, to < t->m ? to : t->m, 0, t->n, b);
-    } else {
-      const int64_t units = (t->n + shape->nr - 1) / shape->nr;
-      const int64_t from = units * part / j->parts * shape->nr, to = units * (part + 1) / j->parts * shape->nr;
-      product(&e, 0, t->m, from, to < t->n ? to : t->n, b);
-    }
+    if (j->split == 1) product(&e, from, to, 0, e.n, b);
+    else product(&e, 0, e.m, from, to, b);
   }
 }
 
-// ---- the pool: workers poll briefly, then sleep on a condition variable ----
+// ---- the pool: chunks claimed under a lock; idle workers poll briefly, then sleep ----
 
 static int thread_count = 0;  // 0 until set or first used: one per online core
 static int workers_started = 0;
 static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER;  // held by the caller using the pool
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;  // guards the job and its counters
 static pthread_cond_t pool_start = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
-static atomic_uint_fast64_t generation = 0;
-static atomic_int remaining = 0;
-static const job* current = NULL;
+static atomic_uint_fast64_t generation = 0;  // bumped (under pool_lock) for every job
+static job current;
+static int next_chunk = 0, chunks_done = 0, caller_waiting = 0;
+
+// Claims and runs chunks of the job of generation `gen` until none is left. Called with
+// pool_lock held; returns with it held.
+static void work(uint_fast64_t gen) {
+  while (atomic_load_explicit(&generation, memory_order_relaxed) == gen && next_chunk < current.chunks) {
+    const int c = next_chunk++;
+    const job j = current;
+    pthread_mutex_unlock(&pool_lock);
+    run_chunk(&j, c);
+    pthread_mutex_lock(&pool_lock);
+    chunks_done++;
+    if (chunks_done == current.chunks && caller_waiting) pthread_cond_signal(&pool_done);
+  }
+}
 
 static void* worker(void* arg) {
-  const int index = (int)(intptr_t)arg;  // 1 … workers; the caller runs part 0
+  (void)arg;
   uint_fast64_t seen = 0;
   for (;;) {
     int spins = 0;
@@ -220,19 +235,11 @@ static void* worker(void* arg) {
       cpu_relax();
       spins++;
     }
-    if (atomic_load_explicit(&generation, memory_order_acquire) == seen) {
-      pthread_mutex_lock(&pool_lock);
-      while (atomic_load_explicit(&generation, memory_order_acquire) == seen) pthread_cond_wait(&pool_start, &pool_lock);
-      pthread_mutex_unlock(&pool_lock);
-    }
-    seen = atomic_load_explicit(&generation, memory_order_acquire);
-    const job* j = current;
-    if (index < j->parts) run_part(j, index);
-    if (atomic_fetch_sub_explicit(&remaining, 1, memory_order_acq_rel) == 1) {
-      pthread_mutex_lock(&pool_lock);
-      pthread_cond_signal(&pool_done);
-      pthread_mutex_unlock(&pool_lock);
-    }
+    pthread_mutex_lock(&pool_lock);
+    while (atomic_load_explicit(&generation, memory_order_relaxed) == seen) pthread_cond_wait(&pool_start, &pool_lock);
+    seen = atomic_load_explicit(&generation, memory_order_relaxed);
+    work(seen);
+    pthread_mutex_unlock(&pool_lock);
   }
   return NULL;
 }
@@ -258,7 +265,7 @@ static int ensure_workers(int wanted) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    const int ok = pthread_create(&thread, &attr, worker, (void*)(intptr_t)(workers_started + 1)) == 0;
+    const int ok = pthread_create(&thread, &attr, worker, NULL) == 0;
     pthread_attr_destroy(&attr);
     if (!ok) break;
     workers_started++;
@@ -270,39 +277,52 @@ void ual_gemm_batch(const ual_gemm_task* task, int64_t batch, int64_t a_stride, 
   pthread_once(&choose_once, choose);
   if (batch <= 0 || task->m <= 0 || task->n <= 0) return;
   const double fmas = (double)batch * (double)task->m * (double)task->n * (double)(task->k > 0 ? task->k : 1);
-  int parts = ual_gemm_threads();
-  if (fmas / MIN_FMAS_PER_THREAD < parts) parts = fmas < MIN_FMAS_PER_THREAD ? 1 : (int)(fmas / MIN_FMAS_PER_THREAD);
-  // A single product is cut into bands of whole tiles: no more bands than tiles.
-  if (batch < parts) {
-    const int64_t units = task->n <= task->m ? (task->m + shape->mr - 1) / shape->mr : (task->n + shape->nr - 1) / shape->nr;
-    if (units < parts) parts = (int)units;
+  int threads = ual_gemm_threads();
+  if (fmas < (double)MIN_FMAS_PER_THREAD * threads) threads = fmas < MIN_FMAS_PER_THREAD ? 1 : (int)(fmas / MIN_FMAS_PER_THREAD);
+  job j = {*task, batch, a_stride, b_stride, c_stride, 1, 0};
+  if (threads > 1) {
+    // Runs of entries when there are enough of them, else bands of whole tiles of each entry.
+    int chunks = threads * CHUNKS_PER_THREAD;
+    if (batch >= threads) {
+      j.split = 0;
+      if (batch < chunks) chunks = (int)batch;
+    } else {
+      j.split = task->n <= task->m ? 1 : 2;
+      const int64_t units = j.split == 1 ? (task->m + shape->mr - 1) / shape->mr : (task->n + shape->nr - 1) / shape->nr;
+      if (units < chunks) chunks = (int)units;
+    }
+    j.chunks = chunks;
   }
-  job j = {task, batch, a_stride, b_stride, c_stride, parts < 1 ? 1 : parts};
   // One caller at a time uses the pool (Node's worker threads may multiply at once): the others
   // run on their own thread.
-  if (j.parts == 1 || pthread_mutex_trylock(&pool_busy) != 0) {
-    j.parts = 1;
-    run_part(&j, 0);
+  if (j.chunks == 1 || pthread_mutex_trylock(&pool_busy) != 0) {
+    j.chunks = 1;
+    j.split = 0;
+    run_chunk(&j, 0);
     return;
   }
-  const int workers = ensure_workers(j.parts - 1);
-  if (workers < j.parts - 1) j.parts = workers + 1;
-  current = &j;
-  atomic_store_explicit(&remaining, workers, memory_order_release);
+  ensure_workers(threads - 1);
   pthread_mutex_lock(&pool_lock);
-  atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+  current = j;
+  next_chunk = 0;
+  chunks_done = 0;
+  const uint_fast64_t gen = atomic_fetch_add_explicit(&generation, 1, memory_order_release) + 1;
   pthread_cond_broadcast(&pool_start);
-  pthread_mutex_unlock(&pool_lock);
-  run_part(&j, 0);
+  work(gen);
+  // Chunks a worker claimed may still run: wait for them, polling briefly first.
   int spins = 0;
-  while (atomic_load_explicit(&remaining, memory_order_acquire) > 0 && spins < SPIN_ITERATIONS) {
-    cpu_relax();
-    spins++;
+  while (chunks_done < current.chunks) {
+    if (spins < SPIN_ITERATIONS) {
+      pthread_mutex_unlock(&pool_lock);
+      for (int i = 0; i < 64; i++) cpu_relax();
+      spins += 64;
+      pthread_mutex_lock(&pool_lock);
+    } else {
+      caller_waiting = 1;
+      pthread_cond_wait(&pool_done, &pool_lock);
+      caller_waiting = 0;
+    }
   }
-  if (atomic_load_explicit(&remaining, memory_order_acquire) > 0) {
-    pthread_mutex_lock(&pool_lock);
-    while (atomic_load_explicit(&remaining, memory_order_acquire) > 0) pthread_cond_wait(&pool_done, &pool_lock);
-    pthread_mutex_unlock(&pool_lock);
-  }
+  pthread_mutex_unlock(&pool_lock);
   pthread_mutex_unlock(&pool_busy);
 }
