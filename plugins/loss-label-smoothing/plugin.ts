@@ -44,6 +44,10 @@ export const plugin = definePlugin({
   description: "per-sample label-smoothed cross-entropy in closed form (reference ε/(V−1) or PyTorch convention)",
   options,
   create: ({ convention, denominator }): Loss => ({
+    // the contract's data form: a trainer in another runtime or thread rebuilds it (@ual/nn lossFromSpec)
+    aggregation: "sample-mean",
+    needsBaseLogits: false,
+    spec: () => ({ kind: "label-smoothing", options: { convention, denominator }, aggregation: "sample-mean", needsBaseLogits: false }),
     perSample: (logits, labels, epsilon) =>
       named(() => smoothedCrossEntropyPerSample(logits as Logits, labels as Labels, epsilon, { convention, denominator })),
     mean: (logits, labels, epsilon) =>

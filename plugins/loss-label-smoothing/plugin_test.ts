@@ -53,6 +53,12 @@ describe("plugin", () => {
     });
   });
 
+  test("plugin's loss describes itself as a spec (label-smoothing, sample-mean) that @ual/nn rebuilds", async () => {
+    const instance = await loss({ convention: "uniform" });
+    expect(instance.aggregation).toBe("sample-mean");
+    expect(instance.spec?.()).toEqual({ kind: "label-smoothing", options: { convention: "uniform", denominator: "targets" }, aggregation: "sample-mean", needsBaseLogits: false });
+  });
+
   test("plugin's loss names the plugin when its input is wrong", async () => {
     const instance = await loss({});
     const logits = tf.zeros([1, 2, 4]);
