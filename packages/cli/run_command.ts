@@ -1,4 +1,5 @@
-import { loadMatrix, runMatrix, runPipeline, writeFileAtomic, type Reporter } from "@ual/core";
+import { lastValueFrom } from "rxjs";
+import { loadMatrix, run, runMatrix, toRunResult, writeFileAtomic, type Reporter } from "@ual/core";
 import { renderReport } from "@ual/reporter-html";
 import { collectRuns } from "./compare_command.ts";
 import { createConsoleReporter } from "@ual/reporter-console";
@@ -34,7 +35,9 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
   };
   if (!matrix.isMatrix) {
     const resolved = matrix.cells[0]!.resolved;
-    const result = await runPipeline(resolved, { ...common, reporters: reporters(resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console")) });
+    // The programmatic run, reduced to how it ended; the console reporter prints its events.
+    const events$ = run(resolved, { ...common, reporters: reporters(resolved.stages.some((s) => s.plugin.name === "@ual/reporter-console")) });
+    const result = await lastValueFrom(events$.pipe(toRunResult()));
     if (options.json) {
       const { runId, runDir, status, resumed, outputs, summary } = result;
       io.stdout.write(`${JSON.stringify({ runId, runDir, status, resumed, outputs, summary, ...(result.error ? { error: result.error.message } : {}) })}\n`);
