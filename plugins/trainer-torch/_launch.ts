@@ -66,6 +66,12 @@ function baseEnv(plan: LaunchPlan): NodeJS.ProcessEnv {
     // no __pycache__ inside the installed package
     PYTHONDONTWRITEBYTECODE: "1",
     OMP_NUM_THREADS: String(plan.threadsPerProcess),
+    // Debian's torch calls a pthread OpenBLAS, which starts one thread per core in every process
+    // unless told otherwise, while torch's OpenMP threads spin between parallel regions: on
+    // 2 cores, 1 process × 2 threads ran at 2467 tok/s with both defaults and ~4000 with these
+    // (bench:torch). The user's own settings win.
+    OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? String(plan.threadsPerProcess),
+    OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? "PASSIVE",
     // gloo over loopback on one machine: the default interface may be unroutable in containers
     ...(plan.nnodes === 1 && plan.env?.GLOO_SOCKET_IFNAME === undefined && process.env.GLOO_SOCKET_IFNAME === undefined ? { GLOO_SOCKET_IFNAME: "lo" } : {}),
   };

@@ -41,7 +41,7 @@ export const SCRIPT = [new URL("./python/train.py", import.meta.url), new URL(".
 /** A line of the script's stdout (rank 0). */
 type ScriptLine =
   | { type: "log"; level: "debug" | "info" | "warn" | "error"; message: string }
-  | { type: "ready"; world: number; device: string; family: string; step: number; trainable: number; parameters: number; threads: number; torch: string }
+  | { type: "ready"; world: number; device: string; family: string; step: number; trainable: number; parameters: number; threads: number; torch: string; precision: string }
   | { type: "nll"; step: number; nll: number[] }
   | { type: "step"; step: number; epoch: number; loss: number | null; lr: number; tokensPerSecond: number; epsilon: { mean: number; min: number; max: number }; skipped?: boolean; gradNorm: number | null }
   | { type: "checkpoint"; step: number; path: string }
@@ -145,7 +145,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     options: JSON.stringify({
       ...options,
       seed: setup.seed,
-      ...Object.fromEntries(["maxSteps", "epochs", "checkpointEvery", "nanPatience", "nprocPerNode", "nnodes", "nodeRank", "rdzvEndpoint", "device", "distributedBackend", "launcher", "python", "threadsPerProcess", "graceSeconds", "microBatchSize"].map((k) => [k, undefined])),
+      ...Object.fromEntries(["maxSteps", "epochs", "checkpointEvery", "nanPatience", "nprocPerNode", "nnodes", "nodeRank", "rdzvEndpoint", "device", "distributedBackend", "launcher", "python", "threadsPerProcess", "graceSeconds", "microBatchSize", "gradientCheckpointing"].map((k) => [k, undefined])),
     }),
   };
 
@@ -178,7 +178,8 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   );
   const world = options.nnodes * options.nprocPerNode;
   const threadsPerProcess = options.threadsPerProcess === "auto" ? Math.max(1, Math.floor(availableParallelism() / options.nprocPerNode)) : options.threadsPerProcess;
-  const micro = options.microBatchSize === "auto" ? Math.ceil(options.batchSize / world) : options.microBatchSize;
+  const micro = options.microBatchSize;
+  const gradientCheckpointing = options.gradientCheckpointing ?? options.device === "cuda";
   const plan = {
     format: "ual-trainer-torch-plan/1",
     init: setup.init,
@@ -205,6 +206,8 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     resume: resume ?? null,
     threadsPerProcess,
     device: options.device,
+    precision: options.precision,
+    gradientCheckpointing,
     distributedBackend: options.distributedBackend === "auto" ? (options.device === "cuda" ? "nccl" : "gloo") : options.distributedBackend,
   };
   await writeJsonAtomic(join(dir, "plan.json"), plan);
@@ -212,7 +215,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   const { launcher, why } = await chooseLauncher(setup);
   logger.info(
     `launcher: ${launcher} (${why}); ${world} process${world > 1 ? "es" : ""} on ${options.device} (${plan.distributedBackend}), ${threadsPerProcess} thread${threadsPerProcess > 1 ? "s" : ""} each, ` +
-      `python ${setup.python.executable} with torch ${setup.python.torch}; ${examples.length} samples, ${totalSteps} steps, batch ${options.batchSize} in micro-batches of ${micro}, ` +
+      `python ${setup.python.executable} with torch ${setup.python.torch}; ${examples.length} samples, ${totalSteps} steps, batch ${options.batchSize} in micro-batches of ${micro === "auto" ? "a size the memory estimate picks" : micro}, precision ${options.precision}, gradient checkpointing ${gradientCheckpointing ? "on" : "off"}, ` +
       `ε from ${fixed ? "the mapper" : online ? "the online estimator" : "nowhere: 0 (plain SFT)"}`,
     { launcher, world },
   );
@@ -267,7 +270,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
           logger[line.level](line.message);
           break;
         case "ready":
-          logger.info(`${line.world} process${line.world > 1 ? "es" : ""} ready (torch ${line.torch}, ${line.device}, ${line.family}): ${line.trainable} trainable of ${line.parameters} parameters, from step ${line.step}`);
+          logger.info(`${line.world} process${line.world > 1 ? "es" : ""} ready (torch ${line.torch}, ${line.device}, ${line.precision}, ${line.family}): ${line.trainable} trainable of ${line.parameters} parameters, from step ${line.step}`);
           break;
         case "nll": {
           // the estimator sees the batch's samples one at a time in batch order, as trainer-tfjs feeds it

@@ -25,7 +25,11 @@ export const trainerTorchOptions = z.strictObject({
   ...renderingOptionFields,
   /** Samples per optimizer step, over all processes (default 8). */
   batchSize: positiveInt.default(8),
-  /** Samples per forward/backward pass within a process; `auto` (default): the process's whole share. */
+  /**
+   * Samples per forward/backward pass within a process; `auto` (default): as many padded tokens as
+   * the memory estimate says fit in the device's free memory after the model is loaded (the log
+   * says what it chose and why).
+   */
   microBatchSize: z.union([z.literal("auto"), positiveInt]).default("auto"),
   /** Passes over the data (default 1); ignored when `maxSteps` is set. */
   epochs: positiveInt.default(1),
@@ -41,8 +45,17 @@ export const trainerTorchOptions = z.strictObject({
   nodeRank: z.number().int().min(0).default(0),
   /** `host:port` of node 0's rendezvous (torchrun's `--rdzv-endpoint`); needed when `nnodes` > 1. */
   rdzvEndpoint: z.string().regex(/^[^:\s]+:\d+$/, "expected host:port").optional(),
-  /** `cpu` (default; float32) or `cuda` (process i uses GPU `LOCAL_RANK` i). */
+  /** `cpu` (default) or `cuda` (process i uses GPU `LOCAL_RANK` i). */
   device: z.enum(["cpu", "cuda"]).default("cpu"),
+  /**
+   * `auto` (default): bf16 on cuda (fp16 on GPUs without bf16), fp32 on the CPU. `bf16`/`fp16`: the
+   * frozen base weights stay 16-bit, matmuls run under autocast, LoRA weights (or full
+   * fine-tuning's master weights) and AdamW's state stay fp32, the loss's statistics are fp32;
+   * `fp16` adds loss scaling and needs cuda.
+   */
+  precision: z.enum(["auto", "bf16", "fp16", "fp32"]).default("auto"),
+  /** Recompute each block's activations in the backward pass (less memory, ~30% more compute); default: on with cuda, off on the CPU. Results are the same. */
+  gradientCheckpointing: z.boolean().optional(),
   /** torch.distributed's backend: `auto` (default: NCCL on cuda, gloo on cpu), `gloo` or `nccl`. */
   distributedBackend: z.enum(["auto", "gloo", "nccl"]).default("auto"),
   /**

@@ -71,7 +71,7 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     const a = await adapters(checkpointsOf(whole).at(-1)!);
     const b = await adapters(checkpointsOf(second).at(-1)!);
     for (const [name, w] of a) expect(Array.from(b.get(name)!)).toEqual(Array.from(w));
-  });
+  }, 180_000);
 
   it("a full fine-tune of a GPT-2 folder writes an HF folder that loadTrainedModel reads, with the trained weights", async () => {
     const folder = makeTinyGpt2(join(tempDir(), "gpt2"));

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
@@ -22,7 +24,7 @@ function worst(a: readonly number[], b: readonly number[]): number {
   return a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] as number))), 0);
 }
 
-interface Variant { convention: string; denominator: string; perSample: number[]; mean: number; gradMean: number[] }
+interface Variant { convention: string; denominator: string; perSample: number[]; mean: number; gradMean: number[]; chunkedMean?: number; chunkedGrad?: number[] }
 
 describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the reference fixtures${HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)"}`, () => {
   const models = [
@@ -53,6 +55,9 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
         expect(worst(o.perSample, v.perSample), `${c.name} ${v.convention}/${v.denominator}`).toBeLessThan(1e-5);
         expect(Math.abs(o.mean - v.mean)).toBeLessThan(1e-5);
         expect(worst(o.gradMean, v.gradMean), `${c.name} gradient`).toBeLessThan(1e-5);
+        // the training path (head_loss: chunked, gradient made in the forward pass) on the same logits
+        expect(Math.abs(o.chunkedMean! - v.mean), `${c.name} chunked`).toBeLessThan(1e-5);
+        expect(worst(o.chunkedGrad!, v.gradMean), `${c.name} chunked gradient`).toBeLessThan(1e-5);
       });
     });
   });
@@ -65,4 +70,63 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
       if (adapter) expect(worst(ours.merged!.flat(2), expected.logits.flat(2))).toBeLessThan(1e-4);
     });
   }
+});
+
+describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HAS_TORCH ? "" : " (skipped: no torch)"}`, () => {
+  const work = mkdtempSync(join(tmpdir(), "ual-torch-check-"));
+  const results = new Map<string, Record<string, unknown>>();
+  beforeAll(async () => {
+    const jobs: Array<[string, string[]]> = [["device", ["device", work]], ["chunked", ["chunked"]], ["checkpointing", ["checkpointing", work]], ["precision", ["precision", work]], ["window", ["window", work]]];
+    await Promise.all(jobs.map(async ([key, args]) => results.set(key, (await check(...args)) as Record<string, unknown>)));
+  });
+
+  it("a LoRA step and a full fine-tuning step make every tensor on the weights' device (weights on meta, any mixed-device op raises)", () => {
+    // the trick: weights on torch's meta device and a TorchFunctionMode that refuses an op whose
+    // tensors live on two devices; the code before this change failed it at its CPU RoPE tables
+    const device = results.get("device") as Record<string, { ok: boolean; error?: string; calls: number; gradDevices: string[]; lossDevice: string; nllDevice: string }>;
+    for (const mode of ["lora", "full"]) {
+      const r = device[mode]!;
+      expect(r.error, mode).toBeUndefined();
+      expect(r.ok).toBe(true);
+      expect(r.calls).toBeGreaterThan(100); // the guard saw the forward, the recompute and the loss
+      expect([r.lossDevice, r.nllDevice, ...r.gradDevices]).toEqual(["meta", "meta", "meta"]);
+    }
+  });
+
+  it("head_loss in chunks of 5 rows equals the whole-logits loss (value, ∂/∂hidden, ∂/∂head) for both conventions and denominators", () => {
+    const chunked = results.get("chunked") as Record<string, { loss: number; gradHidden: number; gradHead: number; scale: number }>;
+    expect(Object.keys(chunked)).toHaveLength(4);
+    for (const [variant, r] of Object.entries(chunked)) {
+      expect(r.loss, variant).toBeLessThan(1e-6);
+      expect(r.gradHidden / r.scale, variant).toBeLessThan(1e-5);
+      expect(r.gradHead / r.scale, variant).toBeLessThan(1e-5);
+    }
+  });
+
+  it("gradient checkpointing gives the same loss and gradients (LoRA with dropout on q/v/down, and full fine-tuning)", () => {
+    const r = results.get("checkpointing") as Record<string, { loss: number; grad: number; scale: number }>;
+    for (const mode of ["lora", "full"]) {
+      expect(r[mode]!.scale).toBeGreaterThan(1e-3);
+      expect(r[mode]!.loss).toBeLessThan(1e-6);
+      expect(r[mode]!.grad / r[mode]!.scale).toBeLessThan(1e-6);
+    }
+  });
+
+  it("bf16 (16-bit base weights, CPU autocast) stays within 1e-3 of fp32 in loss and 5e-2 in the LoRA gradients' relative norm; LoRA stays fp32", () => {
+    const r = results.get("precision") as { lossRel: number; gradRel: number; baseDtype: string; loraDtype: string };
+    console.log(`bf16 autocast vs fp32: loss relative error ${r.lossRel.toExponential(2)}, LoRA gradient relative error ${r.gradRel.toExponential(2)}`);
+    expect(r.baseDtype).toBe("torch.bfloat16");
+    expect(r.loraDtype).toBe("torch.float32");
+    expect(r.lossRel).toBeLessThan(1e-3);
+    expect(r.gradRel).toBeLessThan(5e-2);
+    expect(r.gradRel).toBeGreaterThan(0); // it did run in bf16
+  });
+
+  it("Mistral's sliding_window: with one layer and a window of 4, the logits at t see token t-3 but not t-4; llama3 RoPE keeps short wavelengths and divides long ones by the factor", () => {
+    const r = results.get("window") as { farChange: number; nearChange: number; highKept: number; lowDivided: number };
+    expect(r.farChange).toBe(0);
+    expect(r.nearChange).toBeGreaterThan(1e-3);
+    expect(r.highKept).toBeCloseTo(1, 12);
+    expect(r.lowDivided).toBeCloseTo(8, 12);
+  });
 });

@@ -8,32 +8,41 @@ script needs no tokenizer and sees exactly the batches @ual/trainer-tfjs would.
     python3 train.py <plan.json>     train (rank 0 writes JSON lines to stdout)
     python3 train.py --probe         check that torch (and torch.distributed) start
 
-Data parallel: rank r takes the r-th contiguous share of every global batch; each sample's loss
-is weighted 1/(global batch size) and the gradients are summed over the ranks (all_reduce), so
+Read it top to bottom: `setup` decides the device and the precision once and makes everything on
+them (model, adapters, optimizer, DistributedDataParallel); `train_step` is one optimizer step
+(online ε, micro-batches with gradient accumulation, clipping, AdamW); `train` loops and
+checkpoints (_checkpoint.py).
+
+Data parallel: the global batch's samples are dealt to the ranks by length (_batches.py); each
+sample's loss is weighted 1/(global batch size) and DistributedDataParallel sums the gradients
+over the ranks (bucketed all-reduce overlapping the backward, `no_sync` while accumulating), so
 the step minimises the mean over the global batch's samples (spec §3.2), whatever N is.
 """
+import contextlib
 import json
 import math
 import os
-import secrets
-import shutil
 import signal
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.distributed as dist
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _loss import mean_nll_per_sample, smoothed_cross_entropy_per_sample  # noqa: E402
-from _models import CausalLm, SequenceDropout, UnknownArchitecture  # noqa: E402
-from _safetensors import read_safetensors, write_safetensors  # noqa: E402
+from _batches import Data, deal, micro_batches  # noqa: E402
+from _checkpoint import load_checkpoint, write_checkpoint  # noqa: E402
+from _config import UnsupportedConfig  # noqa: E402
+from _loss import head_loss, nll_per_sample  # noqa: E402
+from _memory import GIB, estimate_step_memory, free_memory, token_budget  # noqa: E402
+from _models import HAS_SDPA, CausalLm, SequenceDropout  # noqa: E402
 
 RANK = int(os.environ.get("RANK", "0"))
 WORLD = int(os.environ.get("WORLD_SIZE", "1"))
 LOCAL_RANK = int(os.environ.get("LOCAL_RANK", "0"))
+LOCAL_WORLD = int(os.environ.get("LOCAL_WORLD_SIZE", str(WORLD)))
 _stop = {"requested": False}
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def emit(record):
@@ -72,31 +81,6 @@ def probe():
         print(json.dumps(info), flush=True)
 
 
-class Data:
-    """The tokenized samples: concatenated int32 ids and labels, cut by offsets."""
-
-    def __init__(self, plan, base):
-        spec = plan["examples"]
-        self.ids = np.fromfile(os.path.join(base, spec["ids"]), dtype="<i4")
-        self.labels = np.fromfile(os.path.join(base, spec["labels"]), dtype="<i4")
-        self.offsets = spec["offsets"]
-        self.pad = spec["pad"]
-
-    def length(self, i):
-        return self.offsets[i + 1] - self.offsets[i]
-
-    def collate(self, indices):
-        """Right-padded [b, T] ids (PAD) and labels (−1), T = the longest of them."""
-        time_ = max(self.length(i) for i in indices)
-        ids = torch.full((len(indices), time_), self.pad, dtype=torch.long)
-        labels = torch.full((len(indices), time_), -1, dtype=torch.long)
-        for b, i in enumerate(indices):
-            s, e = self.offsets[i], self.offsets[i + 1]
-            ids[b, : e - s] = torch.from_numpy(self.ids[s:e].astype(np.int64))
-            labels[b, : e - s] = torch.from_numpy(self.labels[s:e].astype(np.int64))
-        return ids, labels, time_
-
-
 def all_sum(values, device):
     t = torch.tensor(values, dtype=torch.float64, device=device)
     if WORLD > 1:
@@ -121,252 +105,294 @@ def wait_for_epsilon(exchange, step, count):
     return answer
 
 
-def write_checkpoint(plan, model, optimizer, named, state):
-    """Everything into a temporary directory beside the final one, the state file last, then one
-    rename: a kill at any moment leaves no step-N directory or a complete one."""
-    root = plan["checkpointsDir"]
-    os.makedirs(root, exist_ok=True)
-    step = state["step"]
-    final = os.path.join(root, f"step-{step:06d}")
-    temp = os.path.join(root, f".tmp-{step:06d}-{os.getpid()}-{secrets.token_hex(3)}")
-    os.makedirs(temp)
-    try:
-        meta = {"format": "pt", "producer": "@ual/trainer-torch"}
-        if model.lora:
-            write_safetensors(os.path.join(temp, "adapter_model.safetensors"), model.adapter_tensors(), meta)
-            lora = plan["lora"]
-            adapter_config = {
-                "peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": plan["init"],
-                "r": lora["r"], "lora_alpha": lora["alpha"], "lora_dropout": lora["dropout"],
-                "target_modules": lora["targets"], "bias": "none",
-                # PEFT's flag for Conv1D layers (W stored [in, out]): only its merge transposes B·A
-                "fan_in_fan_out": model.family == "gpt2", "inference_mode": True,
-                "init_lora_weights": True, "modules_to_save": None,
-            }
-            _write_json(os.path.join(temp, "adapter_config.json"), adapter_config)
-        else:
-            write_safetensors(os.path.join(temp, "model.safetensors"), model.weights, meta)
-        moments = {}
-        adam_step = 0
-        for name, p in named:
-            s = optimizer.state.get(p)
-            if s:
-                moments[name + ".exp_avg"] = s["exp_avg"]
-                moments[name + ".exp_avg_sq"] = s["exp_avg_sq"]
-                adam_step = int(float(s["step"]))
-        write_safetensors(os.path.join(temp, "optimizer.safetensors"), moments, {"step": str(adam_step)})
-        _write_json(os.path.join(temp, "config.json"), plan["checkpointConfig"])
-        for src in plan.get("tokenizerFiles", []):
-            shutil.copyfile(src, os.path.join(temp, os.path.basename(src)))
-        _write_json(os.path.join(temp, "trainer_state.json"), {**state, "adamStep": adam_step})
-        if os.path.exists(final):
-            shutil.rmtree(final)
-        os.rename(temp, final)
-        fd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    return final
-
-
-def _write_json(path, value):
-    with open(path, "w") as f:
-        f.write(json.dumps(value, indent=2) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def load_checkpoint(directory, model, optimizer, named):
-    if model.lora:
-        tensors, _ = read_safetensors(os.path.join(directory, "adapter_model.safetensors"))
-    else:
-        tensors, _ = read_safetensors(os.path.join(directory, "model.safetensors"))
-    for name, p in named:
-        if name not in tensors:
-            raise RuntimeError(f"{directory}: no tensor {name} in the checkpoint's weights")
-        with torch.no_grad():
-            p.copy_(tensors[name])
-    moments, meta = read_safetensors(os.path.join(directory, "optimizer.safetensors"))
-    step = int(meta.get("step", "0"))
-    if step > 0:
-        for name, p in named:
-            optimizer.state[p] = {
-                "step": torch.tensor(float(step)),
-                "exp_avg": moments[name + ".exp_avg"].to(p.device),
-                "exp_avg_sq": moments[name + ".exp_avg_sq"].to(p.device),
-            }
-
-
-def train(plan_path):
-    base = os.path.dirname(os.path.abspath(plan_path))
-    with open(plan_path) as f:
-        plan = json.load(f)
-    torch.set_num_threads(max(1, int(plan.get("threadsPerProcess", 1))))
-    device = torch.device("cpu")
-    if plan["device"] == "cuda":
+# ── setup ─────────────────────────────────────────────────────────────────────────────────
+def choose_device(requested):
+    if requested == "cuda":
         if not torch.cuda.is_available():
             raise RuntimeError("device cuda: torch.cuda.is_available() is false on this machine (use device: cpu, or install a CUDA build of torch)")
         device = torch.device("cuda", LOCAL_RANK)
         torch.cuda.set_device(device)
+        return device
+    return torch.device(requested)
+
+
+def choose_precision(requested, device):
+    """fp32 | bf16 | fp16; `auto`: bf16 on CUDA (fp16 where the GPU has no bf16), fp32 on the CPU."""
+    if requested == "auto":
+        if device.type != "cuda":
+            return "fp32"
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    if requested == "fp16" and device.type != "cuda":
+        raise RuntimeError("precision fp16 needs device cuda (CPU autocast has no float16); use bf16 or fp32 on the CPU")
+    if requested == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise RuntimeError(f"precision bf16: {torch.cuda.get_device_name(device)} has no bfloat16; use precision fp16 (with loss scaling) or fp32")
+    return requested
+
+
+class _Objective(torch.nn.Module):
+    """The model and the chunked loss as one module, so that DistributedDataParallel sees the
+    trainable parameters and the whole forward pass."""
+
+    def __init__(self, model, loss_options, compute_dtype):
+        super().__init__()
+        self.model = model
+        self.loss_options = loss_options
+        self.compute_dtype = compute_dtype
+
+    def forward(self, ids, labels, epsilon, sample_weight, dropout):
+        hidden = self.model.hidden_states(ids, dropout)
+        return head_loss(hidden, self.model.head_weight(), labels, epsilon, sample_weight, self.loss_options["convention"],
+                         self.loss_options["denominator"], self.compute_dtype)
+
+
+def _sum_gradients(state, bucket):
+    """DDP's communication hook: the sum over the ranks (DDP would average; our per-sample
+    weights 1/n already make the sum the global batch's mean)."""
+    return dist.all_reduce(bucket.buffer(), async_op=True).get_future().then(lambda f: f.value()[0])
+
+
+class Run:
+    """Everything one training process holds, decided once in `setup`."""
+
+
+def setup(plan_path):
+    run = Run()
+    run.base = os.path.dirname(os.path.abspath(plan_path))
+    with open(plan_path) as f:
+        run.plan = plan = json.load(f)
+    torch.set_num_threads(max(1, int(plan.get("threadsPerProcess", 1))))
+    run.device = device = choose_device(plan["device"])
+    run.precision = choose_precision(plan.get("precision", "auto"), device)
+    run.compute_dtype = DTYPES[run.precision]
     if WORLD > 1:
         dist.init_process_group(plan["distributedBackend"], init_method="env://")
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
 
-    model = CausalLm(plan["init"])
-    if plan["lora"] is not None:
+    full = plan["lora"] is None
+    model = CausalLm(plan["init"], device=device, base_dtype=None if run.precision == "fp32" else run.compute_dtype, full=full)
+    if not full:
         lora = plan["lora"]
         model.attach_lora(lora["r"], lora["alpha"], lora["dropout"], lora["targets"], plan["seed"])
     if model.vocab < plan["vocabSize"]:
         raise RuntimeError(f"the tokenizer has {plan['vocabSize']} ids but {plan['init']} has only {model.vocab} embedding rows")
-    for name in list(model.weights):
-        model.weights[name] = model.weights[name].to(device)
-    for layer, (a, b) in list(model.lora.items()):
-        model.lora[layer] = (a.to(device), b.to(device))
-    named = model.trainable()
-    for _, p in named:
-        p.requires_grad_(True)
-    params = [p for _, p in named]
+    model.checkpointing = bool(plan.get("gradientCheckpointing", True))
+    run.model = model
+    run.named = model.trainable()
+    run.params = [p for _, p in run.named]
     optim = plan["optim"]
-    optimizer = torch.optim.AdamW(params, lr=plan["lr"][0], betas=tuple(optim["betas"]), eps=optim["eps"], weight_decay=optim["weightDecay"])
+    run.optimizer = torch.optim.AdamW(run.params, lr=plan["lr"][0], betas=tuple(optim["betas"]), eps=optim["eps"], weight_decay=optim["weightDecay"])
+    run.scaler = torch.cuda.amp.GradScaler() if run.precision == "fp16" else None
+    objective = _Objective(model, plan["loss"], run.compute_dtype)
+    run.objective = objective
+    if WORLD > 1:
+        from torch.nn.parallel import DistributedDataParallel
 
-    data = Data(plan, base)
-    schedule, epochs, lrs = plan["schedule"], plan["epochs"], plan["lr"]
-    total = plan["totalSteps"]
-    fixed = plan.get("epsilon")
-    online = plan.get("online")
-    loss_options = plan["loss"]
-    micro = plan["microBatchSize"]
-    step, nan_streak, estimator = 0, 0, None
+        run.objective = DistributedDataParallel(objective, device_ids=[device] if device.type == "cuda" else None, broadcast_buffers=False)
+        run.objective.register_comm_hook(None, _sum_gradients)
+
+    spec = plan["examples"]
+    run.data = Data(os.path.join(run.base, spec["ids"]), os.path.join(run.base, spec["labels"]), spec["offsets"], spec["pad"])
+    run.step, run.nan_streak, run.estimator = 0, 0, None
     if plan.get("resume"):
         with open(os.path.join(plan["resume"], "trainer_state.json")) as f:
             state = json.load(f)
-        load_checkpoint(plan["resume"], model, optimizer, named)
-        step, nan_streak, estimator = state["step"], state["nanStreak"], state.get("estimator")
-    emit({"type": "ready", "world": WORLD, "device": str(device), "family": model.family, "step": step,
-          "trainable": sum(p.numel() for p in params), "parameters": sum(t.numel() for t in model.weights.values()),
-          "threads": torch.get_num_threads(), "torch": torch.__version__})
+        load_checkpoint(plan["resume"], model, run.optimizer, run.named)
+        run.step, run.nan_streak, run.estimator = state["step"], state["nanStreak"], state.get("estimator")
+    choose_micro_batches(run)
+    emit({"type": "ready", "world": WORLD, "device": str(device), "family": model.family, "step": run.step,
+          "trainable": sum(p.numel() for p in run.params), "parameters": sum(t.numel() for t in model.weights.values()),
+          "threads": torch.get_num_threads(), "torch": torch.__version__, "precision": run.precision})
+    return run
 
-    while step < total:
-        # every rank stops at the same step boundary, or one would wait forever in all_reduce
-        if all_sum([1.0 if _stop["requested"] else 0.0], device)[0] > 0:
-            emit({"type": "stopped", "step": step})
-            break
-        started = time.perf_counter()
-        batch = schedule[step]
-        epoch = epochs[step]
-        step += 1
-        share = math.ceil(len(batch) / WORLD)
-        first = RANK * share
-        mine = batch[first:first + share]
-        weight = 1.0 / len(batch)
-        seeds = [fnv1a(f"{plan['seed']}:{step}:{first + b}") for b in range(len(mine))]
-        parts = [(mine[s:s + micro], seeds[s:s + micro]) for s in range(0, len(mine), micro)]
 
-        def forward(indices, part_seeds):
-            ids, labels, time_ = data.collate(indices)
-            dropout = SequenceDropout(part_seeds, [data.length(i) for i in indices], time_) if model.lora and model.lora_dropout > 0 else None
-            return model.logits(ids.to(device), dropout), labels.to(device)
+def choose_micro_batches(run):
+    """`microBatchSize`: a number of samples, or `auto`: as many padded tokens as the memory
+    estimate says fit in what the device has free after loading the model (logged with why)."""
+    plan, model = run.plan, run.model
+    micro = plan.get("microBatchSize", "auto")
+    sdpa = not model.explicit_attention
+    lora = None if plan["lora"] is None else plan["lora"]
+    if micro != "auto":
+        run.micro, run.tokens = int(micro), None
+        return
+    longest = max((run.data.length(i) for step in plan["schedule"] for i in step), default=1)
+    free, source = free_memory(run.device, LOCAL_WORLD)
+    run.micro = None
+    run.tokens = token_budget(model.spec, free, run.precision, lora, model.checkpointing, sdpa, longest)
+    one = estimate_step_memory(model.spec, 1, longest, run.precision, lora, model.checkpointing, sdpa)
+    log(f"microBatchSize auto: micro-batches of up to {run.tokens} padded tokens ({run.tokens // longest} of the longest sample, {longest} tokens) — "
+        f"{source}; estimated activations + loss {(one['activations'] + one['logits + loss']) / GIB:.2f} GiB per sample of {longest} tokens "
+        f"({run.precision}, gradient checkpointing {'on' if model.checkpointing else 'off'}, {'SDPA' if sdpa else 'explicit attention'}), 85% of the free memory used")
 
-        if online is not None:
-            # ε from the plugin's estimator (it stays the one authority, spec §4): a pass without
-            # gradient gives each sample's mean NLL — the training pass's own, since the dropout
-            # masks are seeded per sample — gathered in global batch order, sent as one line;
-            # the answer comes back as a file and is broadcast.
-            local = []
-            with torch.no_grad():
-                for indices, part_seeds in parts:
-                    logits, labels = forward(indices, part_seeds)
-                    local += mean_nll_per_sample(logits, labels, online["shift"]).tolist()
-            padded = torch.full((share,), float("nan"), dtype=torch.float64, device=device)
-            if local:
-                padded[: len(local)] = torch.tensor(local, dtype=torch.float64)
-            if WORLD > 1:
-                gathered = [torch.empty_like(padded) for _ in range(WORLD)]
-                dist.all_gather(gathered, padded)
-            else:
-                gathered = [padded]
-            eps_all = torch.zeros(len(batch), dtype=torch.float64, device=device)
-            if RANK == 0:
-                nll = [v for r, g in enumerate(gathered) for v in g.cpu().tolist()[: len(batch[r * share:(r + 1) * share])]]
-                emit({"type": "nll", "step": step, "nll": nll})
-                answer = wait_for_epsilon(online["exchange"], step, len(batch))
-                if answer is None:
-                    eps_all.fill_(float("nan"))
-                else:
-                    eps_all = torch.tensor(answer["epsilon"], dtype=torch.float64, device=device)
-                    estimator = answer["state"]
-            if WORLD > 1:
-                dist.broadcast(eps_all, 0)
-            if torch.isnan(eps_all).any():  # stopped while waiting
-                emit({"type": "stopped", "step": step - 1})
-                break
-            eps_batch = eps_all.cpu().tolist()
+
+# ── one step ──────────────────────────────────────────────────────────────────────────────
+def _autocast(run):
+    if run.precision == "fp32":
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=run.device.type, dtype=run.compute_dtype)
+
+
+def _groups(run, batch):
+    """(my positions in the global batch, my micro-batches as lists of positions)."""
+    lengths = [run.data.length(i) for i in batch]
+    mine = deal(lengths, WORLD)[RANK]
+    return mine, micro_batches(mine, lengths, run.micro, run.tokens)
+
+
+def _inputs(run, batch, group, step):
+    indices = [batch[p] for p in group]
+    ids, labels, time_ = run.data.collate(indices, run.device)
+    seeds = [fnv1a(f"{run.plan['seed']}:{step}:{p}") for p in group]
+    model = run.model
+    dropout = SequenceDropout(seeds, [run.data.length(i) for i in indices], time_, run.device) if model.lora and model.lora_dropout > 0 else None
+    return ids, labels, dropout
+
+
+def online_epsilon(run, batch, mine, groups, step):
+    """ε for the global batch from the plugin's estimator (it stays the one authority, spec §4):
+    a pass without gradient gives each sample's mean NLL — the training pass's own, since the
+    dropout masks are seeded per sample — gathered in global batch order, sent as one line; the
+    answer comes back as a file and is broadcast. None when stopped while waiting."""
+    cap = -(-len(batch) // WORLD)
+    local = torch.full((cap, 2), float("nan"), dtype=torch.float64, device=run.device)
+    at = 0
+    with torch.no_grad(), _autocast(run):
+        for group in groups:
+            ids, labels, dropout = _inputs(run, batch, group, step)
+            hidden = run.model.hidden_states(ids, dropout)
+            nll = nll_per_sample(hidden, run.model.head_weight(), labels, run.plan["online"]["shift"], run.compute_dtype)
+            for p, value in zip(group, nll.tolist()):
+                local[at, 0], local[at, 1] = float(p), value
+                at += 1
+    gathered = [torch.empty_like(local) for _ in range(WORLD)] if WORLD > 1 else [local]
+    if WORLD > 1:
+        dist.all_gather(gathered, local)
+    eps_all = torch.zeros(len(batch), dtype=torch.float64, device=run.device)
+    if RANK == 0:
+        nll = [float("nan")] * len(batch)
+        for rows in gathered:
+            for p, value in rows.cpu().tolist():
+                if not math.isnan(p):
+                    nll[int(p)] = value
+        emit({"type": "nll", "step": step, "nll": nll})
+        answer = wait_for_epsilon(run.plan["online"]["exchange"], step, len(batch))
+        if answer is None:
+            eps_all.fill_(float("nan"))
         else:
-            eps_batch = [fixed[i] if fixed is not None else 0.0 for i in batch]
-        eps_mine = eps_batch[first:first + share]
+            eps_all = torch.tensor(answer["epsilon"], dtype=torch.float64, device=run.device)
+            run.estimator = answer["state"]
+    if WORLD > 1:
+        dist.broadcast(eps_all, 0)
+    if torch.isnan(eps_all).any():
+        return None
+    return eps_all.cpu().tolist()
 
-        loss_sum, tokens = 0.0, 0
-        offset = 0
-        for indices, part_seeds in parts:
-            logits, labels = forward(indices, part_seeds)
-            eps = torch.tensor(eps_mine[offset:offset + len(indices)], dtype=torch.float32, device=device)
-            per_sample = smoothed_cross_entropy_per_sample(logits, labels, eps, loss_options["convention"], loss_options["denominator"])
-            loss = (per_sample * weight).sum()
-            loss.backward()
-            loss_sum += loss.item()
-            tokens += sum(data.length(i) for i in indices)
-            offset += len(indices)
-        for p in params:
-            if p.grad is None:
-                p.grad = torch.zeros_like(p)
-        if WORLD > 1:
-            # one flat buffer: a single all_reduce per step (the sum over ranks of Σ weight·∇loss)
-            flat = torch.cat([p.grad.reshape(-1) for p in params])
-            dist.all_reduce(flat)
-            at = 0
-            for p in params:
-                n = p.numel()
-                p.grad.copy_(flat[at:at + n].view_as(p))
-                at += n
-        loss_total, tokens_total = all_sum([loss_sum, float(tokens)], device)
-        lr = lrs[step - 1]
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        clip = plan["gradClip"]
-        norm = float(torch.nn.utils.clip_grad_norm_(params, clip if clip is not None else float("inf")))
-        finite = math.isfinite(loss_total) and math.isfinite(norm)
-        if finite:
-            optimizer.step()
-            nan_streak = 0
-        else:
-            nan_streak += 1
-        optimizer.zero_grad(set_to_none=True)
-        seconds = time.perf_counter() - started
-        record = {"type": "step", "step": step, "epoch": epoch + 1, "loss": loss_total, "lr": lr,
-                  "tokensPerSecond": tokens_total / seconds if seconds > 0 else 0.0, "tokens": int(tokens_total), "seconds": seconds,
-                  "gradNorm": norm, "epsilon": {"mean": sum(eps_batch) / len(eps_batch), "min": min(eps_batch), "max": max(eps_batch)}}
-        if not finite:
-            record["skipped"] = True
-            record["loss"] = loss_total if math.isfinite(loss_total) else None
-            record["gradNorm"] = norm if math.isfinite(norm) else None
-            record["nanStreak"] = nan_streak
-        emit(record)
-        if not finite and nan_streak >= plan["nanPatience"]:
-            raise RuntimeError(f"{nan_streak} steps in a row had a non-finite loss or gradient (the last at step {step}); training stops. Lower lr, keep gradClip on, or look for broken samples in those batches.")
-        if step % plan["checkpointEvery"] == 0 or step == total:
-            if RANK == 0:
-                state = {"format": "ual-trainer-torch/1", "step": step, "totalSteps": total,
-                         "cursor": {"step": step, "epoch": epochs[step] if step < total else epoch, "schedule": "plan.json"},
-                         "nanStreak": nan_streak, "estimator": estimator, "fingerprint": plan["fingerprint"], "world": WORLD}
-                path = write_checkpoint(plan, model, optimizer, named, state)
-                emit({"type": "checkpoint", "step": step, "path": path})
+
+def train_step(run, step):
+    """One optimizer step over the global batch `plan.schedule[step-1]`; the step's record, or
+    None when the run was stopped while waiting for ε."""
+    plan = run.plan
+    started = time.perf_counter()
+    batch = plan["schedule"][step - 1]
+    mine, groups = _groups(run, batch)
+    if plan.get("online") is not None:
+        eps_batch = online_epsilon(run, batch, mine, groups, step)
+        if eps_batch is None:
+            return None
     else:
-        emit({"type": "done", "step": step})
+        fixed = plan.get("epsilon")
+        eps_batch = [fixed[i] if fixed is not None else 0.0 for i in batch]
+
+    loss_sum, tokens = 0.0, 0
+    if not groups:  # fewer samples than ranks: a weight-0 pass keeps DDP's all-reduce in step
+        groups, weight = [[0]], 0.0
+    else:
+        weight = 1.0 / len(batch)
+    for k, group in enumerate(groups):
+        ids, labels, dropout = _inputs(run, batch, group, step)
+        eps = torch.tensor([eps_batch[p] for p in group], dtype=torch.float32, device=run.device)
+        sample_weight = torch.full((len(group),), weight, dtype=torch.float32, device=run.device)
+        last = k == len(groups) - 1
+        sync = run.objective.no_sync() if WORLD > 1 and not last else contextlib.nullcontext()
+        with sync:
+            with _autocast(run):
+                loss = run.objective(ids, labels, eps, sample_weight, dropout)
+            (run.scaler.scale(loss) if run.scaler is not None else loss).backward()
+        loss_sum += loss.item()
+        tokens += sum(run.data.length(batch[p]) for p in group) if weight > 0 else 0
+    for p in run.params:
+        if p.grad is None:
+            p.grad = torch.zeros_like(p)
+    loss_total, tokens_total = all_sum([loss_sum, float(tokens)], run.device)
+    lr = plan["lr"][step - 1]
+    for group in run.optimizer.param_groups:
+        group["lr"] = lr
+    if run.scaler is not None:
+        run.scaler.unscale_(run.optimizer)
+    clip = plan["gradClip"]
+    norm = float(torch.nn.utils.clip_grad_norm_(run.params, clip if clip is not None else float("inf")))
+    finite = math.isfinite(loss_total) and math.isfinite(norm)
+    if run.scaler is not None:
+        # fp16: an overflow is the loss scale's business (lowered, the step skipped), not a NaN streak
+        run.scaler.step(run.optimizer)
+        run.scaler.update()
+        finite = finite or math.isfinite(loss_total)
+    elif finite:
+        run.optimizer.step()
+    run.nan_streak = 0 if finite else run.nan_streak + 1
+    run.optimizer.zero_grad(set_to_none=True)
+    if run.device.type == "cuda":
+        torch.cuda.synchronize(run.device)
+    seconds = time.perf_counter() - started
+    record = {"type": "step", "step": step, "epoch": plan["epochs"][step - 1] + 1, "loss": loss_total, "lr": lr,
+              "tokensPerSecond": tokens_total / seconds if seconds > 0 else 0.0, "tokens": int(tokens_total), "seconds": seconds,
+              "gradNorm": norm, "epsilon": {"mean": sum(eps_batch) / len(eps_batch), "min": min(eps_batch), "max": max(eps_batch)}}
+    if run.device.type == "cuda":
+        record["peakMemory"] = torch.cuda.max_memory_allocated(run.device)
+    if not finite:
+        record["skipped"] = True
+        record["loss"] = loss_total if math.isfinite(loss_total) else None
+        record["gradNorm"] = norm if math.isfinite(norm) else None
+        record["nanStreak"] = run.nan_streak
+    return record
+
+
+# ── the loop and its checkpoints ──────────────────────────────────────────────────────────
+def checkpoint(run):
+    if RANK != 0:
+        return
+    plan, step = run.plan, run.step
+    total = plan["totalSteps"]
+    state = {"format": "ual-trainer-torch/1", "step": step, "totalSteps": total,
+             "cursor": {"step": step, "epoch": plan["epochs"][step] if step < total else plan["epochs"][step - 1], "schedule": "plan.json"},
+             "nanStreak": run.nan_streak, "estimator": run.estimator, "fingerprint": plan["fingerprint"], "world": WORLD,
+             "precision": run.precision}
+    path = write_checkpoint(plan, run.model, run.optimizer, run.named, state)
+    emit({"type": "checkpoint", "step": step, "path": path})
+
+
+def train(plan_path):
+    run = setup(plan_path)
+    plan = run.plan
+    total = plan["totalSteps"]
+    while run.step < total:
+        # every rank stops at the same step boundary, or one would wait forever in all_reduce
+        if all_sum([1.0 if _stop["requested"] else 0.0], run.device)[0] > 0:
+            emit({"type": "stopped", "step": run.step})
+            break
+        record = train_step(run, run.step + 1)
+        if record is None:
+            emit({"type": "stopped", "step": run.step})
+            break
+        run.step += 1
+        emit(record)
+        if record.get("skipped") and run.nan_streak >= plan["nanPatience"]:
+            raise RuntimeError(f"{run.nan_streak} steps in a row had a non-finite loss or gradient (the last at step {run.step}); training stops. Lower lr, keep gradClip on, or look for broken samples in those batches.")
+        if run.step % plan["checkpointEvery"] == 0 or run.step == total:
+            checkpoint(run)
+    else:
+        emit({"type": "done", "step": run.step})
     if WORLD > 1:
         dist.destroy_process_group()
 
@@ -380,7 +406,7 @@ def main():
         sys.exit(2)
     try:
         train(sys.argv[1])
-    except (UnknownArchitecture, FileNotFoundError, ValueError, RuntimeError) as error:
+    except (UnsupportedConfig, FileNotFoundError, ValueError, RuntimeError) as error:
         emit({"type": "error", "message": str(error)})
         sys.stderr.write(f"rank {RANK}: {error}\n")
         sys.exit(1)
