@@ -5,6 +5,7 @@ import { loadTrainedModel } from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { readSafetensors } from "@ual/safetensors";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./_launch.ts";
 import { arithmetic, drain, HAS_TORCH, losses, makeTinyGpt2, makeTorchTrainer, samplesOf, tempDir, TINY_LLAMA } from "./_test_helpers.ts";
 
 const samples = arithmetic(16);
@@ -71,6 +72,32 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     const a = await adapters(checkpointsOf(whole).at(-1)!);
     const b = await adapters(checkpointsOf(second).at(-1)!);
     for (const [name, w] of a) expect(Array.from(b.get(name)!)).toEqual(Array.from(w));
+  }, 180_000);
+
+  it("two nodes on this machine (nnodes 2, nodeRank 0 and 1, rendezvous on 127.0.0.1) train what one node with 2 processes does", async () => {
+    const one = await drain((await makeTorchTrainer({ ...BASE, nprocPerNode: 2 }, { runDir: tempDir() })).trainer, { samples: samplesOf(samples), smoothing });
+    const port = await freePort();
+    const saved = process.env.GLOO_SOCKET_IFNAME;
+    process.env.GLOO_SOCKET_IFNAME = "lo"; // both "machines" are this one
+    try {
+      const node = async (nodeRank: number) =>
+        drain((await makeTorchTrainer({ ...BASE, nprocPerNode: 1, nnodes: 2, nodeRank, rdzvEndpoint: `127.0.0.1:${port}` }, { runDir: tempDir() })).trainer, { samples: samplesOf(samples), smoothing });
+      const [first, second] = await Promise.all([node(0), node(1)]);
+      expect(losses(second)).toEqual([]); // node 1 trains but reports nothing: node 0 writes events and checkpoints
+      const dLoss = Math.max(...losses(one).map((l, i) => Math.abs(l - losses(first)[i]!)));
+      const a = await adapters(checkpointsOf(one).at(-1)!);
+      const b = await adapters(checkpointsOf(first).at(-1)!);
+      let dWeight = 0;
+      for (const [name, w] of a) w.forEach((x, i) => (dWeight = Math.max(dWeight, Math.abs(x - b.get(name)![i]!))));
+      console.log(`2 nodes × 1 process vs 1 node × 2 processes: max |Δloss| ${dLoss}, max |Δweight| ${dWeight}`);
+      expect(losses(first)).toHaveLength(4);
+      // the same ranks, the same shares, the same all-reduce: identical up to float32 rounding
+      expect(dLoss).toBeLessThan(1e-6);
+      expect(dWeight).toBeLessThan(1e-6);
+    } finally {
+      if (saved === undefined) delete process.env.GLOO_SOCKET_IFNAME;
+      else process.env.GLOO_SOCKET_IFNAME = saved;
+    }
   }, 180_000);
 
   it("a full fine-tune of a GPT-2 folder writes an HF folder that loadTrainedModel reads, with the trained weights", async () => {

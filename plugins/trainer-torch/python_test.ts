@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,5 +128,19 @@ describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HA
     expect(r.nearChange).toBeGreaterThan(1e-3);
     expect(r.highKept).toBeCloseTo(1, 12);
     expect(r.lowDivided).toBeCloseTo(8, 12);
+  });
+});
+
+// transformers + peft are not in Debian: here this reports the skip; the GPU check runs it on CUDA
+const PARITY_HF = fileURLToPath(new URL("./python/parity_transformers.py", import.meta.url));
+const parityHf = HAS_TORCH ? (JSON.parse(execFileSync(PYTHON, [PARITY_HF, "cpu", "fp32"], { encoding: "utf8" })) as { skipped?: string; cases?: Record<string, { logits: number; loss: number; loraGrad: number; error?: string }> }) : { skipped: "no torch" };
+describe.skipIf(parityHf.skipped !== undefined)(`CausalLm against transformers + PEFT${parityHf.skipped ? ` (skipped: ${parityHf.skipped})` : ""}`, () => {
+  it("every supported architecture: logits, loss and one LoRA step's gradients within 1e-4 relative (fp32)", () => {
+    for (const [name, r] of Object.entries(parityHf.cases ?? {})) {
+      expect(r.error, name).toBeUndefined();
+      expect(r.logits, name).toBeLessThan(1e-4);
+      expect(r.loss, name).toBeLessThan(1e-4);
+      expect(r.loraGrad, name).toBeLessThan(1e-4);
+    }
   });
 });

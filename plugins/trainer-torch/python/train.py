@@ -9,14 +9,14 @@ script needs no tokenizer and sees exactly the batches @ual/trainer-tfjs would.
     python3 train.py --probe         check that torch (and torch.distributed) start
 
 Read it top to bottom: `setup` decides the device and the precision once and makes everything on
-them (model, adapters, optimizer, DistributedDataParallel); `train_step` is one optimizer step
+them (model, adapters, optimizer); `train_step` is one optimizer step
 (online ε, micro-batches with gradient accumulation, clipping, AdamW); `train` loops and
 checkpoints (_checkpoint.py).
 
 Data parallel: the global batch's samples are dealt to the ranks by length (_batches.py); each
-sample's loss is weighted 1/(global batch size) and DistributedDataParallel sums the gradients
-over the ranks (bucketed all-reduce overlapping the backward, `no_sync` while accumulating), so
-the step minimises the mean over the global batch's samples (spec §3.2), whatever N is.
+sample's loss is weighted 1/(global batch size) and the gradients are summed over the ranks
+(`all_reduce_gradients`, one flat all-reduce per step; why not DDP: its docstring), so the step
+minimises the mean over the global batch's samples (spec §3.2), whatever N is.
 """
 import contextlib
 import json
@@ -130,8 +130,7 @@ def choose_precision(requested, device):
 
 
 class _Objective(torch.nn.Module):
-    """The model and the chunked loss as one module, so that DistributedDataParallel sees the
-    trainable parameters and the whole forward pass."""
+    """The model and the chunked loss as one module (the forward pass of one micro-batch)."""
 
     def __init__(self, model, loss_options, compute_dtype):
         super().__init__()
@@ -143,12 +142,6 @@ class _Objective(torch.nn.Module):
         hidden = self.model.hidden_states(ids, dropout)
         return head_loss(hidden, self.model.head_weight(), labels, epsilon, sample_weight, self.loss_options["convention"],
                          self.loss_options["denominator"], self.compute_dtype)
-
-
-def _sum_gradients(state, bucket):
-    """DDP's communication hook: the sum over the ranks (DDP would average; our per-sample
-    weights 1/n already make the sum the global batch's mean)."""
-    return dist.all_reduce(bucket.buffer(), async_op=True).get_future().then(lambda f: f.value()[0])
 
 
 class Run:
@@ -185,11 +178,6 @@ def setup(plan_path):
     run.scaler = torch.cuda.amp.GradScaler() if run.precision == "fp16" else None
     objective = _Objective(model, plan["loss"], run.compute_dtype)
     run.objective = objective
-    if WORLD > 1:
-        from torch.nn.parallel import DistributedDataParallel
-
-        run.objective = DistributedDataParallel(objective, device_ids=[device] if device.type == "cuda" else None, broadcast_buffers=False)
-        run.objective.register_comm_hook(None, _sum_gradients)
 
     spec = plan["examples"]
     run.data = Data(os.path.join(run.base, spec["ids"]), os.path.join(run.base, spec["labels"]), spec["offsets"], spec["pad"])
@@ -224,6 +212,23 @@ def choose_micro_batches(run):
     log(f"microBatchSize auto: micro-batches of up to {run.tokens} padded tokens ({run.tokens // longest} of the longest sample, {longest} tokens) — "
         f"{source}; estimated activations + loss {(one['activations'] + one['logits + loss']) / GIB:.2f} GiB per sample of {longest} tokens "
         f"({run.precision}, gradient checkpointing {'on' if model.checkpointing else 'off'}, {'SDPA' if sdpa else 'explicit attention'}), 85% of the free memory used")
+
+
+def all_reduce_gradients(params):
+    """The sum over the ranks of Σ weight·∇loss, as one flat buffer: one all_reduce per step.
+
+    Not DistributedDataParallel: with DDP (bucketed, `no_sync` while accumulating, a sum hook)
+    two of about six 2-process gloo runs on torch 1.13 hung in a collective, which was not
+    diagnosed in the time there was; and for LoRA — this trainer's main job — the gradients are
+    a few MB (16 MB for a 7B with r 8 on q/v), so overlapping their all-reduce with the backward
+    gains nearly nothing. Full fine-tuning on many GPUs is where DDP would pay."""
+    flat = torch.cat([p.grad.reshape(-1) for p in params])
+    dist.all_reduce(flat)
+    at = 0
+    for p in params:
+        n = p.numel()
+        p.grad.copy_(flat[at:at + n].view_as(p))
+        at += n
 
 
 # ── one step ──────────────────────────────────────────────────────────────────────────────
@@ -305,25 +310,21 @@ def train_step(run, step):
         eps_batch = [fixed[i] if fixed is not None else 0.0 for i in batch]
 
     loss_sum, tokens = 0.0, 0
-    if not groups:  # fewer samples than ranks: a weight-0 pass keeps DDP's all-reduce in step
-        groups, weight = [[0]], 0.0
-    else:
-        weight = 1.0 / len(batch)
+    weight = 1.0 / len(batch)
     for k, group in enumerate(groups):
         ids, labels, dropout = _inputs(run, batch, group, step)
         eps = torch.tensor([eps_batch[p] for p in group], dtype=torch.float32, device=run.device)
         sample_weight = torch.full((len(group),), weight, dtype=torch.float32, device=run.device)
-        last = k == len(groups) - 1
-        sync = run.objective.no_sync() if WORLD > 1 and not last else contextlib.nullcontext()
-        with sync:
-            with _autocast(run):
-                loss = run.objective(ids, labels, eps, sample_weight, dropout)
-            (run.scaler.scale(loss) if run.scaler is not None else loss).backward()
+        with _autocast(run):
+            loss = run.objective(ids, labels, eps, sample_weight, dropout)
+        (run.scaler.scale(loss) if run.scaler is not None else loss).backward()
         loss_sum += loss.item()
         tokens += sum(run.data.length(batch[p]) for p in group) if weight > 0 else 0
     for p in run.params:
         if p.grad is None:
             p.grad = torch.zeros_like(p)
+    if WORLD > 1:
+        all_reduce_gradients(run.params)
     loss_total, tokens_total = all_sum([loss_sum, float(tokens)], run.device)
     lr = plan["lr"][step - 1]
     for group in run.optimizer.param_groups:
