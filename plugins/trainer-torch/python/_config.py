@@ -45,7 +45,7 @@ def _rope(config, where):
         kind = scaling.get("rope_type", scaling.get("type", "default"))
         fields, key = scaling, "rope_scaling"
     if kind not in ROPE_TYPES:
-        _refuse(where, f"{key}.rope_type", kind, f"RoPE types {', '.join(ROPE_TYPES)} are")
+        _refuse(where, f"{key}.rope_type", kind, f"the RoPE types implemented are {', '.join(ROPE_TYPES)}")
     rope = {"type": kind, "theta": float(theta)}
     if kind == "linear":
         rope["factor"] = float(fields["factor"])
