@@ -40,7 +40,7 @@ describe("@ual/trainer-tfjs → @ual/eval-multiple-choice", () => {
     const evaluator = await usePlugin(multipleChoice, { data: { testbed }, methods: ["loglik", "letter"], sampledRuns: 200, backend: "wasm" }, { runDir });
     const events = (await collect(evaluator.evaluate({ artifacts: { model: checkpoint.path }, samples: () => (async function* () {})() }, { signal: new AbortController().signal }))) as EvalEvent[];
     const get = (metric: string) => events.find((e) => e.metric === metric && e.subset === "testbed") as EvalEvent;
-    expect(events.map((e) => e.metric)).toEqual(["acc", "acc_norm", "best_of_n", "best_of_n_sampled", "first_token_acc"]);
+    expect(events.map((e) => e.metric)).toEqual(["acc", "acc_norm", "acc_norm_tokens", "best_of_n", "best_of_n_sampled", "first_token_acc"]);
 
     // the trained model answers with letters: an untrained one puts ≈ 4/259 on A–D, so P_gold ≈ 0.004
     const analytic = get("best_of_n");

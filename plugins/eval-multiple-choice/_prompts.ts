@@ -7,7 +7,7 @@ export type ChatTemplate = Parameters<typeof chatPrompt>[2];
 /** How a question is put to the model: raw text after BOS (the benchmarks' way), or as a chat user turn. */
 export type PromptStyle = "raw" | "chat";
 
-/** One choice as a teacher-forced continuation, with the text its length is counted on. */
+/** One choice as a teacher-forced continuation, with the text its length is counted on (the choice itself, without the delimiter). */
 export interface ChoiceContinuation {
   prompt: number[];
   continuation: number[];
@@ -25,7 +25,8 @@ export function choiceContinuations(item: MultipleChoiceItem, style: PromptStyle
     return item.choices.map((choice) => ({ ...chatAnswer(item.question, choice, tokenizer, template), text: choice }));
   }
   const prompt = [tokenizer.bos, ...tokenizer.encode(item.kind === "continuation" ? item.question : `Question: ${item.question}\nAnswer:`)];
-  return item.choices.map((choice) => ({ prompt, continuation: tokenizer.encode(` ${choice}`), text: ` ${choice}` }));
+  // The harness's target delimiter " " precedes the choice in the continuation, but acc_norm counts only the choice's characters.
+  return item.choices.map((choice) => ({ prompt, continuation: tokenizer.encode(` ${choice}`), text: choice }));
 }
 
 /**

@@ -19,7 +19,8 @@ export function scoreChoices(
     answer: item.answer,
     scores: (perItem[i] as typeof flat).map((c) => {
       const s = scores[next++] as (typeof scores)[number];
-      return { logProb: s.logProb, tokens: s.tokens, chars: c.text.length };
+      // Code points, as Python's len(choice) in the harness.
+      return { logProb: s.logProb, tokens: s.tokens, chars: [...c.text].length };
     }),
   }));
 }

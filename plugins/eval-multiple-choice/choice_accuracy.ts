@@ -4,7 +4,7 @@ import { argmax } from "./_argmax.ts";
 export interface ChoiceScore {
   logProb: number;
   tokens: number;
-  /** The length of the continuation's text (lm-eval-harness's normaliser). */
+  /** The choice's length in characters (Unicode code points, as Python's `len`), without the target delimiter: lm-eval-harness's normaliser. */
   chars: number;
 }
 
@@ -21,34 +21,36 @@ export interface Accuracy {
 }
 
 /**
- * Multiple-choice accuracy from choice log-likelihoods, as lm-eval-harness scores it: `acc` picks
- * the choice with the largest Σ log p; `accNorm` the largest Σ log p divided by the choice's length
- * — its token count (`normalizeBy: "tokens"`, the default) or, as the harness does, its character
- * count (`"chars"`), so long choices are not penalised for having more tokens. Ties go to the
- * first choice (numpy's argmax). Each comes with a Wald 95% half-width 1.96·√(p(1−p)/n).
+ * Multiple-choice accuracy from choice log-likelihoods, with lm-eval-harness's names and
+ * definitions (`lm_eval/api/task.py`): `acc` picks the choice with the largest Σ log p; `accNorm`
+ * (the harness's `acc_norm`) the largest Σ log p divided by the choice's length in characters, so
+ * long choices are not penalised; `accNormTokens` divides by the choice's token count instead (not a
+ * harness metric: tokenizer-dependent, hence its own name). Ties go to the first choice (numpy's
+ * argmax). Each comes with a Wald 95% half-width 1.96·√(p(1−p)/n).
  *
  * @throws {RangeError} for no questions, a question with no choices, or an answer index outside them.
  *
  * @example
  * ```ts
  * choiceAccuracy([{ answer: 1, scores: [{ logProb: -2, tokens: 1, chars: 2 }, { logProb: -3, tokens: 3, chars: 9 }] }]);
- * // { acc: { value: 0, ci95: 0 }, accNorm: { value: 1, ci95: 0 } }
+ * // { acc: { value: 0, ci95: 0 }, accNorm: { value: 1, ci95: 0 }, accNormTokens: { value: 1, ci95: 0 } }
  * ```
  */
-export function choiceAccuracy(questions: readonly ScoredQuestion[], options: { normalizeBy?: "tokens" | "chars" } = {}): { acc: Accuracy; accNorm: Accuracy } {
+export function choiceAccuracy(questions: readonly ScoredQuestion[]): { acc: Accuracy; accNorm: Accuracy; accNormTokens: Accuracy } {
   if (questions.length === 0) throw new RangeError("choiceAccuracy: no questions");
-  const by = options.normalizeBy ?? "tokens";
   let acc = 0;
   let accNorm = 0;
+  let accNormTokens = 0;
   questions.forEach((q, i) => {
     if (q.scores.length === 0) throw new RangeError(`choiceAccuracy: question ${i} has no choices`);
     if (!(Number.isInteger(q.answer) && q.answer >= 0 && q.answer < q.scores.length)) throw new RangeError(`choiceAccuracy: question ${i}'s answer ${q.answer} is not one of its ${q.scores.length} choices`);
     if (argmax(q.scores.map((s) => s.logProb)) === q.answer) acc++;
-    if (argmax(q.scores.map((s) => s.logProb / (by === "tokens" ? s.tokens : Math.max(1, s.chars)))) === q.answer) accNorm++;
+    if (argmax(q.scores.map((s) => s.logProb / Math.max(1, s.chars))) === q.answer) accNorm++;
+    if (argmax(q.scores.map((s) => s.logProb / Math.max(1, s.tokens))) === q.answer) accNormTokens++;
   });
   const wald = (correct: number): Accuracy => {
     const p = correct / questions.length;
     return { value: p, ci95: 1.96 * Math.sqrt((p * (1 - p)) / questions.length) };
   };
-  return { acc: wald(acc), accNorm: wald(accNorm) };
+  return { acc: wald(acc), accNorm: wald(accNorm), accNormTokens: wald(accNormTokens) };
 }

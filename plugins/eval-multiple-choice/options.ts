@@ -43,8 +43,6 @@ export const evalMultipleChoiceOptions = z.strictObject({
   methods: z.array(z.enum(["loglik", "letter"])).min(1).default(["loglik"]),
   /** `raw` text after BOS (the benchmarks'), `chat` in the model's template; `auto`: chat for testbed questions, raw for files. */
   prompt: z.enum(["auto", "raw", "chat"]).default("auto"),
-  /** acc_norm divides Σ log p by the choice's `tokens` (default) or its `chars` (lm-eval-harness). */
-  normalizeBy: z.enum(["tokens", "chars"]).default("tokens"),
   /** N of Best-of-N. */
   bestOf: z.int().min(1).default(4),
   temperature: z.number().positive().default(0.8),

@@ -73,11 +73,12 @@ export const plugin = definePlugin({
         }
 
         function* loglikEvents(scored: ScoredQuestion[], at: { subset?: string; prompt?: PromptStyle; examples?: JsonObject[] }): Generator<EventDraft> {
-          const { acc, accNorm } = choiceAccuracy(scored, { normalizeBy: options.normalizeBy });
+          const { acc, accNorm, accNormTokens } = choiceAccuracy(scored);
           const where = at.subset !== undefined ? { subset: at.subset } : {};
           const details: JsonObject = { samples: scored.length, method: "loglik", ...(at.prompt ? { prompt: at.prompt } : {}) };
           yield { type: "eval", evaluator: NAME, metric: "acc", ...acc, ...where, details: { ...details, ...(at.examples ? { examples: at.examples } : {}) } };
-          yield { type: "eval", evaluator: NAME, metric: "acc_norm", ...accNorm, ...where, details: { ...details, normalizeBy: options.normalizeBy } };
+          yield { type: "eval", evaluator: NAME, metric: "acc_norm", ...accNorm, ...where, details: { ...details, normalizeBy: "chars" } };
+          yield { type: "eval", evaluator: NAME, metric: "acc_norm_tokens", ...accNormTokens, ...where, details: { ...details, normalizeBy: "tokens" } };
         }
 
         function* letterEvents(outcomes: LetterOutcome[], at: { subset?: string; prompt?: PromptStyle }): Generator<EventDraft> {

@@ -131,7 +131,8 @@ for (const name of ["wasm", "cpu"] as const) {
           got.scores.forEach((s, k) => {
             expect(s.logProb).toBeCloseTo(expected[k]!.logProb, 3);
             expect(s.tokens).toBe(expected[k]!.tokens);
-            expect(s.chars).toBe(isChat ? item.choices[k]!.length : item.choices[k]!.length + 1);
+            // lm-eval-harness: len(choice), in code points, without the target delimiter " ".
+            expect(s.chars).toBe([...item.choices[k]!].length);
           });
         }
       });
@@ -160,20 +161,23 @@ describe("@ual/eval-multiple-choice", () => {
     for (const [subset, items, chat] of subsets) {
       let acc = 0;
       let accNorm = 0;
+      let accNormTokens = 0;
       for (const item of items) {
         const scores = independentLogProbs(checkpoint.model, item, chat);
         const best = (values: number[]) => values.indexOf(Math.max(...values));
         if (best(scores.map((s) => s.logProb)) === item.answer) acc++;
-        if (best(scores.map((s) => s.logProb / s.tokens)) === item.answer) accNorm++;
+        if (best(scores.map((s, k) => s.logProb / [...item.choices[k]!].length)) === item.answer) accNorm++;
+        if (best(scores.map((s) => s.logProb / s.tokens)) === item.answer) accNormTokens++;
       }
       expect(metric(events, "acc", subset).value, subset).toBeCloseTo(acc / items.length, 12);
       expect(metric(events, "acc_norm", subset).value, subset).toBeCloseTo(accNorm / items.length, 12);
+      expect(metric(events, "acc_norm_tokens", subset).value, subset).toBeCloseTo(accNormTokens / items.length, 12);
       expect(metric(events, "acc", subset).details).toMatchObject({ samples: items.length, prompt: chat ? "chat" : "raw" });
       accSum += acc;
       questions += items.length;
     }
     expect(metric(events, "acc").value).toBeCloseTo(accSum / questions, 12);
-    expect(events.filter((e) => e.type === "eval")).toHaveLength(2 * (subsets.length + 1));
+    expect(events.filter((e) => e.type === "eval")).toHaveLength(3 * (subsets.length + 1));
   });
 
   it("letter: best_of_n is the mean of 1 − (1 − P_gold)^4 computed from model.logits, and a seeded sampled run agrees within sampling error", async () => {
