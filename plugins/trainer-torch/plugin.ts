@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -8,6 +9,16 @@ import { SCRIPT, trainTorch } from "./_train_run.ts";
 import { trainerTorchOptions } from "./options.ts";
 
 const NAME = "@ual/trainer-torch";
+const CONFIG_READER = join(dirname(SCRIPT), "_config.py");
+
+/** The training script's own reader of config.json (python/_config.py) on the init folder: a refusal names the key and the value, before anything is launched. */
+function checkConfig(python: string, folder: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(python, [CONFIG_READER, folder], { encoding: "utf8" }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${NAME}: ${stderr.trim() || error.message}`)) : resolve(),
+    ),
+  );
+}
 
 /** The init folder's config.json, its family and context length; an unknown architecture is an error naming it. */
 async function readInit(folder: string): Promise<{ config: JsonObject; family: LoraFamily; contextLength: number; vocabSize: number }> {
@@ -68,6 +79,7 @@ export const plugin = definePlugin({
     const maxLength = options.maxLength ?? model.contextLength;
     if (maxLength > model.contextLength) throw new Error(`${NAME}: maxLength ${maxLength} exceeds the model's context length ${model.contextLength}`);
     const python = await findTorchPython(options.python === undefined ? undefined : options.python.includes("/") ? context.resolvePath(options.python) : options.python);
+    await checkConfig(python.command, init);
     if (options.device === "cuda" && !python.cuda) {
       throw new Error(`${NAME}: device cuda, but torch ${python.torch} of ${python.executable} sees no CUDA device (torch.cuda.is_available() is false); use device: cpu or a CUDA build of torch`);
     }

@@ -120,14 +120,14 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     }
   });
 
-  it("refuses a config it cannot honour, naming the key and the value (RoPE scaling of type dynamic)", async () => {
+  it("refuses a config it cannot honour at create, naming the key and the value (RoPE scaling of type dynamic)", async () => {
     const folder = join(tempDir(), "llama-dynamic");
     mkdirSync(folder);
     const config = JSON.parse(readFileSync(join(TINY_LLAMA, "config.json"), "utf8")) as Record<string, unknown>;
     writeFileSync(join(folder, "config.json"), JSON.stringify({ ...config, rope_scaling: { type: "dynamic", factor: 2 } }));
     writeFileSync(join(folder, "model.safetensors"), readFileSync(join(TINY_LLAMA, "model.safetensors")));
-    const { trainer } = await makeTorchTrainer({ ...BASE, init: folder, maxSteps: 1 }, { runDir: tempDir() });
-    await expect(drain(trainer, { samples: samplesOf(samples), smoothing })).rejects.toThrow(/config\.json: rope_scaling\.rope_type "dynamic" is not supported: the RoPE types implemented are default, linear, llama3/);
+    // at create, before anything is launched: the script's own reader (python/_config.py) is asked
+    await expect(makeTorchTrainer({ ...BASE, init: folder, maxSteps: 1 }, { runDir: tempDir() })).rejects.toThrow(/config\.json: rope_scaling\.rope_type "dynamic" is not supported: the RoPE types implemented are default, linear, llama3/);
   });
 
   it("reports a process that dies with its last stderr lines", async () => {

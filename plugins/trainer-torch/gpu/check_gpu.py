@@ -109,9 +109,8 @@ def make(folder, layers):
     from transformers import LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(num_hidden_layers=int(layers), **SHAPE)
-    torch.set_default_dtype(torch.bfloat16)
-    with torch.device("cuda"):
-        model = LlamaForCausalLM(config)
+    with torch.device("cuda"):  # initialised on the GPU (seconds), then bf16 as checkpoints ship
+        model = LlamaForCausalLM(config).to(torch.bfloat16)
     model.save_pretrained(folder, safe_serialization=True)
     print(json.dumps({"made": folder, "layers": int(layers), "parameters": sum(p.numel() for p in model.parameters())}))
 

@@ -1,9 +1,10 @@
 """What the trainer reads from a Hugging Face config.json, and what it refuses.
 
-The same rules as @ual/models' `hfModelSupport` (packages/models/hf_model_support.ts): both sides
-run the cases of packages/models/fixtures/hf_config_cases.json, so a config the TypeScript side
-accepts is read the same way here, and a refusal names the same key and value. A setting the
-trainer cannot honour is an error, never a silently different model.
+The one reader of a config's constraints for @ual/trainer-torch: the plugin runs this file on the
+init folder before it launches anything (`python3 _config.py <folder>`), and the training script
+reads the same way, so the two sides cannot disagree. A setting the trainer cannot honour is an
+error naming the key and the value, never a silently different model. (@ual/models' own reader,
+for the tfjs models, is stricter: no RoPE scaling, no sliding window.)
 
 - GPT-2 (`GPT2LMHeadModel`); Llama 2/3/3.1+ (`rope_scaling` of type `llama3`, or `linear`),
   Mistral (`sliding_window`: query t sees keys t-W+1..t, as transformers' Mistral), Qwen2/2.5
@@ -109,17 +110,13 @@ def read_config(folder):
 
 
 if __name__ == "__main__":
-    # `python3 _config.py <cases.json>`: each case's spec or refusal, for the shared conformance test
+    # `python3 _config.py <model folder>`: the spec as JSON, or the refusal on stderr and exit 1 —
+    # the plugin asks this before it launches anything, so the TypeScript side and the script
+    # cannot disagree about what a config means (no torch import: fast)
     import sys
 
-    with open(sys.argv[1]) as f:
-        cases = json.load(f)["cases"]
-    out = []
-    for case in cases:
-        try:
-            spec = model_spec(case["config"], "config.json")
-            out.append({"name": case["name"], "contextLength": spec["context"], "slidingWindow": spec.get("sliding_window"),
-                        "ropeType": spec["rope"]["type"] if "rope" in spec else None})
-        except UnsupportedConfig as error:
-            out.append({"name": case["name"], "error": str(error)})
-    print(json.dumps(out))
+    try:
+        print(json.dumps(read_config(sys.argv[1])[1]))
+    except (UnsupportedConfig, FileNotFoundError, KeyError, ValueError) as error:
+        sys.stderr.write(f"{error if not isinstance(error, KeyError) else f'{sys.argv[1]}/config.json: no {error}'}\n")
+        sys.exit(1)
