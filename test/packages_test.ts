@@ -29,6 +29,23 @@ describe("every package", () => {
     expect(existsSync(join(dir, "README.md"))).toBe(true);
   });
 
+  test("every package is publishable: the root's Apache-2.0 LICENSE, repository, prepack, main/types beside exports", () => {
+    const license = readFileSync(join(ROOT, "LICENSE"), "utf8");
+    expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+    const problems: string[] = [];
+    for (const dir of [...packages, join(ROOT, "examples", "third-party-plugin")]) {
+      const name = dir.slice(ROOT.length + 1);
+      if (!existsSync(join(dir, "LICENSE")) || readFileSync(join(dir, "LICENSE"), "utf8") !== license) problems.push(`${name}: LICENSE missing or not the root's`);
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { license?: string; repository?: { directory?: string }; main?: string; types?: string; files?: string[]; scripts?: Record<string, string>; exports?: Record<string, { types?: string; default?: string }> };
+      if (manifest.license !== "Apache-2.0") problems.push(`${name}: license ${manifest.license}`);
+      if (!dir.includes("examples") && manifest.repository?.directory !== name) problems.push(`${name}: repository.directory should be ${name}`);
+      if (!manifest.scripts?.prepack) problems.push(`${name}: no prepack (npm pack/publish would ship a stale or missing dist/)`);
+      if (!manifest.files?.includes("LICENSE")) problems.push(`${name}: files without LICENSE`);
+      if (manifest.main !== manifest.exports?.["."]?.default || manifest.types !== manifest.exports?.["."]?.types) problems.push(`${name}: main/types differ from exports["."]`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   test("no source file uses `any` or a default export", () => {
     const offenders: string[] = [];
     for (const dir of packages) {
