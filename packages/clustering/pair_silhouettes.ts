@@ -13,6 +13,32 @@ const SCATTER_MAX_DIM = 512;
 const GRAM_MAX_FEATURES = 4096;
 import { silhouetteScore } from "./silhouette_score.ts";
 
+/** {@linkcode PairSilhouettesOptions.minSpread}'s default: 100× the spread float32 rounding leaves in a small model's features. */
+const DEFAULT_MIN_SPREAD = 1e-5;
+
+/** √(mean ‖x − x̄‖²) ÷ √(mean ‖x‖²) over the given rows, in double precision (0 for all-zero rows). */
+function relativeSpread(features: ReadonlyArray<ArrayLike<number>>, rows: readonly number[]): number {
+  const dim = (features[rows[0] as number] as ArrayLike<number>).length;
+  const mean = new Float64Array(dim);
+  for (const r of rows) {
+    const x = features[r] as ArrayLike<number>;
+    for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + (x[j] as number);
+  }
+  for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) / rows.length;
+  let spread = 0;
+  let norm = 0;
+  for (const r of rows) {
+    const x = features[r] as ArrayLike<number>;
+    for (let j = 0; j < dim; j++) {
+      const v = x[j] as number;
+      const d = v - (mean[j] as number);
+      spread += d * d;
+      norm += v * v;
+    }
+  }
+  return norm === 0 ? 0 : Math.sqrt(spread / norm);
+}
+
 /** Options of {@linkcode pairSilhouettes}. */
 export interface PairSilhouettesOptions {
   /** How many of the most frequent labels form pairs (default 42, the paper's: 861 pairs; spec §6.5 item 2). */
@@ -21,6 +47,17 @@ export interface PairSilhouettesOptions {
   components?: number;
   /** Decompose each pair's covariance with LAPACK when it loads (default true; see {@linkcode pca}). */
   lapack?: boolean;
+  /**
+   * A pair whose features spread less than this around their mean — the root-mean-square
+   * distance to the pair's mean, relative to the root-mean-square norm of its features — gets
+   * `silhouette: null` (default 1e-5). Such a pair's features are one point up to float32
+   * rounding: the same context precedes both tokens (in chat prompts, the template's fixed prefix
+   * before the user's first word), so its PCA projects rounding noise and its silhouette is
+   * anything from −1 to 1, changing with the matmul kernels and the CPU. In exact arithmetic every
+   * distance is 0 and the pair says nothing about the model. 0 keeps every pair, as the
+   * reference code (scikit-learn on the raw features) does.
+   */
+  minSpread?: number;
 }
 
 /** One unordered pair of labels and the silhouette of its features. */
@@ -54,7 +91,8 @@ export interface PairSilhouettes {
  *
  * A pair whose silhouette is undefined (fewer than 3 features between them — or fewer than
  * `components` — which only happens when top-K labels occur once or twice) gets `silhouette: null` and a reason instead of failing the
- * whole analysis; {@linkcode silhouetteAverages} leaves such pairs out.
+ * whole analysis; so does a pair whose features are one point up to rounding (`minSpread`).
+ * {@linkcode silhouetteAverages} leaves such pairs out.
  *
  * @param features one feature vector per position (all the same length, at least `components`).
  * @param labels the label of each feature (for the paper: the id of the next token).
@@ -75,6 +113,8 @@ export function pairSilhouettes(
 ): PairSilhouettes {
   const topK = options.topK ?? 42;
   const components = options.components ?? 2;
+  const minSpread = options.minSpread ?? DEFAULT_MIN_SPREAD;
+  if (!(minSpread >= 0)) throw new RangeError(`pairSilhouettes(): minSpread must be ≥ 0, got ${minSpread}`);
   if (!Number.isInteger(topK) || topK < 2) throw new RangeError(`pairSilhouettes(): topK must be an integer ≥ 2, got ${topK}`);
   if (!Number.isInteger(components) || components < 1) {
     throw new RangeError(`pairSilhouettes(): components must be a positive integer, got ${components}`);
@@ -120,6 +160,12 @@ export function pairSilhouettes(
       }
       // The pair's features in their original order, as the reference's boolean mask keeps them.
       const rows = [...(members.get(a) as number[]), ...(members.get(b) as number[])].sort((i, j) => i - j);
+      const spread = minSpread > 0 ? relativeSpread(features, rows) : Infinity;
+      if (spread < minSpread) {
+        pair.reason = `the pair's ${rows.length} features are one point up to float32 rounding (relative spread ${spread.toExponential(1)} < minSpread ${minSpread}): the same context precedes both tokens, so their silhouette would be rounding noise`;
+        pairs.push(pair);
+        continue;
+      }
       // From the per-label statistics when there are more points than dimensions; from the
       // shared Gram matrix otherwise (pca()'s Gram route; the same subspace either way).
       const projected =

@@ -74,4 +74,44 @@ describe("pairSilhouettes()", () => {
     expect(() => pairSilhouettes([[1, 2]], [1], { topK: 1 })).toThrow("topK must be an integer ≥ 2");
     expect(pairSilhouettes([], []).pairs).toEqual([]);
   });
+  test("pairSilhouettes() leaves out a pair whose features are one point up to rounding (the same context before both tokens), so the averages do not follow the kernels' rounding", () => {
+    // Labels 0 and 1 always follow one fixed context (as the first word of a prompt follows the
+    // chat template's prefix): one feature vector, plus float32-sized rounding that differs per
+    // kernel path. Labels 2 and 3 have real spread.
+    const dim = 16;
+    const context = Array.from({ length: dim }, (_, j) => 3 * Math.cos(j * 0.9));
+    const rounding = (seed: number) => (i: number, j: number) => 2e-7 * Math.sin(seed * 12.9898 + i * 78.233 + j * 37.719);
+    const build = (noise: (i: number, j: number) => number) => {
+      const labels: number[] = [];
+      const features: number[][] = [];
+      for (let i = 0; i < 60; i++) {
+        const label = i % 4;
+        labels.push(label);
+        features.push(
+          Array.from({ length: dim }, (_, j) => (label < 2 ? (context[j] as number) : Math.sin(i * 1.7 + j) + label * (j % 3 === 0 ? 1.5 : 0.2)) + noise(i, j)),
+        );
+      }
+      return { features, labels };
+    };
+    const one = build(rounding(1));
+    const two = build(rounding(2));
+    const a = pairSilhouettes(one.features, one.labels, { topK: 4 });
+    const b = pairSilhouettes(two.features, two.labels, { topK: 4 });
+    const degenerate = a.pairs.find((p) => p.labels.includes(0) && p.labels.includes(1));
+    expect(degenerate?.silhouette).toBeNull();
+    expect(degenerate?.reason).toMatch(/one point up to float32 rounding/);
+    // every other pair is defined and the same under either rounding
+    const rest = a.pairs.filter((p) => p !== degenerate);
+    expect(rest.every((p) => p.silhouette !== null)).toBe(true);
+    a.pairs.forEach((p, i) => {
+      if (p.silhouette !== null) expect(Math.abs(p.silhouette - (b.pairs[i]?.silhouette as number))).toBeLessThan(1e-5);
+    });
+    // minSpread 0 keeps the pair, as the reference does: its silhouette is then the rounding's
+    const kept = [pairSilhouettes(one.features, one.labels, { topK: 4, minSpread: 0 }), pairSilhouettes(two.features, two.labels, { topK: 4, minSpread: 0 })].map(
+      (r) => r.pairs.find((p) => p.labels.includes(0) && p.labels.includes(1))?.silhouette as number,
+    );
+    expect(kept.every((v) => typeof v === "number")).toBe(true);
+    expect(Math.abs((kept[0] as number) - (kept[1] as number))).toBeGreaterThan(1e-3);
+    expect(() => pairSilhouettes(one.features, one.labels, { minSpread: -1 })).toThrow(/minSpread/);
+  });
 });

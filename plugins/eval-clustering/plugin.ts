@@ -14,6 +14,13 @@ export const evalClusteringOptions = z.strictObject({
   /** The size and seed of the random sample of pairs (spec §9: 100 pairs, seeded). */
   sampleSize: z.int().min(1).default(100),
   seed: z.int().default(0),
+  /**
+   * Pairs whose features are one point up to float32 rounding (the same context before both
+   * tokens, e.g. the first word after a chat template's fixed prefix) are left out of the means:
+   * their silhouette is rounding noise that changes with the matmul kernels and the CPU (see
+   * `@ual/clustering`'s pairSilhouettes). 0 keeps them, as the reference code does.
+   */
+  minSpread: z.number().min(0).default(1e-5),
   /** At most this many points in the scatter attached to the report. */
   scatterPoints: z.int().min(2).default(400),
   backend: z.enum(["auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
@@ -65,9 +72,10 @@ export const plugin = definePlugin({
         } finally {
           model.dispose();
         }
-        const result = pairSilhouettes(features, labels, { topK: options.topK });
+        const result = pairSilhouettes(features, labels, { topK: options.topK, minSpread: options.minSpread });
         const averages = silhouetteAverages(result.pairs.map((p) => p.silhouette), { sampleSize: options.sampleSize, seed: options.seed });
-        const details = { pairs: result.pairs.length, features: features.length, topK: result.labels.length };
+        const sameContext = result.pairs.filter((p) => p.silhouette === null && p.reason?.includes("rounding") === true).length;
+        const details = { pairs: result.pairs.length, features: features.length, topK: result.labels.length, sameContextPairs: sameContext };
         const scatter = pairScatter(features, labels, result.labels[0], result.labels[1], options.scatterPoints, tokenizer.decode.bind(tokenizer));
         yield { type: "eval", evaluator: "@ual/eval-clustering", metric: "silhouette-all", value: averages.allPairs.mean, details: { ...details, n: averages.allPairs.n, ...(scatter ? { scatter } : {}) } };
         yield { type: "eval", evaluator: "@ual/eval-clustering", metric: "silhouette-random", value: averages.randomPairs.mean, details: { ...details, n: averages.randomPairs.n, seed: averages.randomPairs.seed } };
