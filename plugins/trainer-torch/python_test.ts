@@ -80,7 +80,7 @@ describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HA
     await Promise.all(jobs.map(async ([key, args]) => results.set(key, (await check(...args)) as Record<string, unknown>)));
   });
 
-  it("a LoRA step and a full fine-tuning step make every tensor on the weights' device (weights on meta, any mixed-device op raises)", () => {
+  it("a LoRA step and a full fine-tuning step make every tensor on the weights' device (weights on meta, every mixed-device op raises)", () => {
     // the trick: weights on torch's meta device and a TorchFunctionMode that refuses an op whose
     // tensors live on two devices; the code before this change failed it at its CPU RoPE tables
     const device = results.get("device") as Record<string, { ok: boolean; error?: string; calls: number; gradDevices: string[]; lossDevice: string; nllDevice: string }>;
