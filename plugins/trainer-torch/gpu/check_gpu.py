@@ -55,6 +55,15 @@ def _measure(step, out_path, what):
     print(json.dumps(result))
 
 
+def _update(loss, params, optimizer):
+    """The optimizer update both sides time alike: backward, clip to 1.0, AdamW, clear."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss.item()
+
+
 def ual(folder, out_path):
     from _loss import head_loss
     from _models import CausalLm, SequenceDropout
@@ -73,11 +82,7 @@ def ual(folder, out_path):
         with torch.autocast("cuda", dtype=torch.bfloat16):
             hidden = model.hidden_states(ids, dropout)
             loss = head_loss(hidden, model.head_weight(), ids, eps * one, one, "reference", "targets", torch.bfloat16)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        return loss.item()
+        return _update(loss, params, optimizer)
 
     _measure(step, out_path, "UAL trainer-torch (per-sample ε, chunked loss)")
 
@@ -96,11 +101,7 @@ def hf(folder, out_path):
 
     def step(ids, eps):
         loss = model(input_ids=ids, labels=ids).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        return loss.item()
+        return _update(loss, params, optimizer)
 
     _measure(step, out_path, "transformers + PEFT (plain cross-entropy)")
 
