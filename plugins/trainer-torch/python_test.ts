@@ -11,6 +11,7 @@ import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
 // parity fixtures (float64 forward passes written from the architecture papers).
 const CHECK = fileURLToPath(new URL("./python/check.py", import.meta.url));
 const NN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/loss_reference.json", import.meta.url));
+const TOKEN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/token_loss_reference.json", import.meta.url));
 const PARITY = (name: string) => fileURLToPath(new URL(`../../packages/models/fixtures/parity/${name}`, import.meta.url));
 
 function check(...args: string[]): Promise<unknown> {
@@ -25,6 +26,9 @@ function worst(a: readonly number[], b: readonly number[]): number {
 }
 
 interface Variant { convention: string; denominator: string; perSample: number[]; mean: number; gradMean: number[]; chunkedMean?: number; chunkedGrad?: number[] }
+interface TokenVariant { options: Record<string, unknown>; epsilon: number[]; perSample: number[]; tokenMean: number; sampleMean: number; gradTokenMean: number[]; gradSampleMean: number[]; gradWeighted: number[] }
+/** check.py token-loss: per reduction r (tokenMean, sampleMean, weighted) the whole-logits value and gradient, and the chunked path's. */
+type TokenResult = { options: Record<string, unknown>; perSample: number[]; via: "spec" | "options" } & Record<string, number | number[]>;
 
 describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the reference fixtures${HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)"}`, () => {
   const models = [
@@ -36,7 +40,7 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
   // every interpreter start imports torch (~1.5 s): all of them at once, before the checks
   const results = new Map<string, unknown>();
   beforeAll(async () => {
-    const jobs: Array<[string, string[]]> = [["loss", ["loss", NN_FIXTURE]], ...models.map(([model, adapter]): [string, string[]] => [model, ["logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])]])];
+    const jobs: Array<[string, string[]]> = [["loss", ["loss", NN_FIXTURE]], ["tokenLoss", ["token-loss", TOKEN_FIXTURE]], ...models.map(([model, adapter]): [string, string[]] => [model, ["logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])]])];
     await Promise.all(jobs.map(async ([key, args]) => results.set(key, await check(...args))));
   });
 
@@ -60,6 +64,35 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
         expect(worst(o.chunkedGrad!, v.gradMean), `${c.name} chunked gradient`).toBeLessThan(1e-5);
       });
     });
+  });
+
+  it("DFT, EAFT, ASFT and their compositions with ε match @ual/nn's float64 fixture to 1e-5: per sample, token-mean, sample-mean, a weighted sum, and each one's gradient, on whole logits and on the chunked training path built from the loss plugins' spec", () => {
+    const reference = JSON.parse(readFileSync(TOKEN_FIXTURE, "utf8")) as { cases: Array<{ name: string; weights: number[]; variants: TokenVariant[] }> };
+    const ours = results.get("tokenLoss") as { cases: Array<{ name: string; variants: TokenResult[] }> };
+    expect(ours.cases.length).toBe(reference.cases.length);
+    let largest = 0;
+    let viaSpec = 0;
+    reference.cases.forEach((c, i) => {
+      c.variants.forEach((v, j) => {
+        const o = ours.cases[i]!.variants[j]!;
+        const what = `${c.name} ${JSON.stringify(v.options)} ε ${JSON.stringify(v.epsilon)}`;
+        expect(o.options, what).toEqual(v.options);
+        if (o.via === "spec") viaSpec++;
+        const weighted = v.perSample.reduce((sum, x, b) => sum + x * c.weights[b]!, 0);
+        const values: Array<[string, number, number[]]> = [["tokenMean", v.tokenMean, v.gradTokenMean], ["sampleMean", v.sampleMean, v.gradSampleMean], ["weighted", weighted, v.gradWeighted]];
+        const errors = [worst(o.perSample, v.perSample)];
+        for (const [r, value, grad] of values) {
+          errors.push(Math.abs((o[r] as number) - value), Math.abs((o[`chunked_${r}`] as number) - value));
+          errors.push(worst(o[`grad_${r}`] as number[], grad), worst(o[`chunkedGrad_${r}`] as number[], grad));
+        }
+        const error = Math.max(...errors);
+        largest = Math.max(largest, error);
+        expect(error, what).toBeLessThan(1e-5);
+      });
+    });
+    console.log(`token losses against the float64 fixture: largest |error| ${largest.toExponential(2)} over ${reference.cases.flatMap((c) => c.variants).length} variants`);
+    // every variant a loss plugin can express went through loss_from_spec (all but the anchor without DFT's weight)
+    expect(viaSpec).toBe(reference.cases.length * 10);
   });
 
   for (const [model, adapter, what] of models) {
@@ -93,9 +126,9 @@ describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HA
     }
   });
 
-  it("head_loss in chunks of 5 rows equals the whole-logits loss (value, ∂/∂hidden, ∂/∂head) for both conventions and denominators", () => {
+  it("head_loss in chunks of 5 rows equals the whole-logits loss (value, ∂/∂hidden, ∂/∂head) for both conventions and denominators, and for DFT, EAFT, ASFT (base: other weights), UAL+EAFT and UAL+ASFT", () => {
     const chunked = results.get("chunked") as Record<string, { loss: number; gradHidden: number; gradHead: number; scale: number }>;
-    expect(Object.keys(chunked)).toHaveLength(4);
+    expect(Object.keys(chunked).sort()).toEqual(["asft", "dft", "eaft", "reference/reference", "reference/targets", "ual+asft uniform", "ual+eaft", "uniform/reference", "uniform/targets"]);
     for (const [variant, r] of Object.entries(chunked)) {
       expect(r.loss, variant).toBeLessThan(1e-6);
       expect(r.gradHidden / r.scale, variant).toBeLessThan(1e-5);

@@ -17,6 +17,7 @@ made on the device of the weights. Frozen base matrices keep a 16-bit dtype unde
 fully trained weights are fp32 parameters; matmuls run under the caller's autocast; the residual
 stream, norms and RoPE are computed in fp32.
 """
+import contextlib
 import math
 import re
 
@@ -70,6 +71,7 @@ class CausalLm(torch.nn.Module):
         self.lora = {}  # module name -> (A, B), both parameters
         self.lora_scale = 0.0
         self.lora_dropout = 0.0
+        self.lora_enabled = True
         self.checkpointing = False
         self.explicit_attention = not HAS_SDPA
         self._rope_cache = {}
@@ -143,6 +145,17 @@ class CausalLm(torch.nn.Module):
         self.lora_scale = alpha / r
         self.lora_dropout = dropout
 
+    @contextlib.contextmanager
+    def adapters_off(self):
+        """The base model: the same weights with the adapters left out (ASFT's reference
+        distribution, one more forward pass without gradient, no second copy of the weights)."""
+        before = self.lora_enabled
+        self.lora_enabled = False
+        try:
+            yield self
+        finally:
+            self.lora_enabled = before
+
     def adapter_tensors(self):
         out = {}
         for layer, (a, b) in self.lora.items():
@@ -167,7 +180,7 @@ class CausalLm(torch.nn.Module):
     # ── forward ───────────────────────────────────────────────────────────────────────────
     def _adapt(self, layer, x, y, dropout):
         pair = self.lora.get(layer)
-        if pair is None:
+        if pair is None or not self.lora_enabled:
             return y
         a, b = pair
         if dropout is not None and self.lora_dropout > 0:

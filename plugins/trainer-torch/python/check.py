@@ -4,12 +4,17 @@ of the GPU path. Each command prints one JSON object.
 
     python3 check.py loss <loss_reference.json>        per-sample loss, mean and gradient of every
                                                        case and variant of @ual/nn's fixture
+    python3 check.py token-loss <token_loss_reference.json>
+                                                       the same for DFT, EAFT, ASFT and their
+                                                       compositions with ε (whole logits, and the
+                                                       chunked training path built from the spec)
     python3 check.py logits <model> [<adapter>]        logits of the fixture's sequences (adapters
                                                        applied, and merged)
     python3 check.py device <work dir>                 a LoRA step (dropout, checkpointing, chunked
                                                        loss, online NLL) with the weights on torch's
                                                        meta device under a guard against mixed devices
     python3 check.py chunked                           the chunked head loss against the whole one
+                                                       (UAL's, and each token-level kind)
     python3 check.py checkpointing <work dir>          gradients with and without checkpointing
     python3 check.py precision <work dir>              bf16 autocast against fp32 (loss, gradients)
     python3 check.py window <work dir>                 Mistral's sliding window, and llama3 RoPE
@@ -24,7 +29,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _loss  # noqa: E402
-from _loss import head_loss, nll_per_sample, smoothed_cross_entropy_per_sample  # noqa: E402
+from _loss import TokenLoss, head_loss, loss_from_spec, nll_per_sample, smoothed_cross_entropy_per_sample, token_loss_per_sample  # noqa: E402
 from _models import PEFT_PREFIX, CausalLm, SequenceDropout, rope_inverse_frequencies  # noqa: E402
 from _safetensors import read_safetensors  # noqa: E402
 from _testing import SameDevice, llama_config, write_random_model  # noqa: E402
@@ -53,6 +58,63 @@ def loss(fixture):
             variants.append({"convention": v["convention"], "denominator": v["denominator"], "perSample": per.tolist(),
                              "mean": mean.item(), "gradMean": logits.grad.reshape(-1).tolist(),
                              "chunkedMean": chunked.item(), "chunkedGrad": hidden.grad.reshape(-1).tolist()})
+        out.append({"name": c["name"], "variants": variants})
+    print(json.dumps({"cases": out}))
+
+
+def spec_of(options, aggregation):
+    """The loss plugins' spec of a fixture variant's @ual/nn options (loss_from_spec.ts read
+    backwards), or None where no plugin has it (an anchor without DFT's weight)."""
+    convention = options.get("convention", "reference")
+    weighting, anchor = options.get("weighting", "none"), options.get("anchor", 0)
+    if anchor > 0:
+        return {"kind": "asft", "options": {"alpha": anchor, "convention": convention}, "aggregation": aggregation} if weighting == "dft" else None
+    if weighting == "none":
+        return {"kind": "label-smoothing", "options": {"convention": convention, "denominator": "targets"}, "aggregation": aggregation}
+    if weighting == "dft":
+        return {"kind": "dft", "options": {"convention": convention}, "aggregation": aggregation}
+    return {"kind": "eaft", "options": {k: options[k] for k in ("alpha", "topK", "entropyScale", "convention") if k in options}, "aggregation": aggregation}
+
+
+def token_loss(fixture):
+    """Every case and variant of @ual/nn's token-loss fixture: the whole-logits loss (autograd)
+    and the training path (head_loss in chunks of 3 rows, its term built from the plugins' spec;
+    hidden = the logits, head = the identity), for the three reductions the fixture has."""
+    with open(fixture) as f:
+        cases = json.load(f)["cases"]
+    out = []
+    for c in cases:
+        variants = []
+        labels = torch.tensor(c["labels"], dtype=torch.long)
+        shape = c["shape"]
+        base = torch.tensor(c["baseLogits"], dtype=torch.float32).reshape(shape)
+        count = (labels[:, 1:] != -1).sum(1).float()
+        weights = {"tokenMean": count / count.sum(),
+                   "sampleMean": (count > 0).float() / (count > 0).sum(),
+                   "weighted": torch.tensor(c["weights"], dtype=torch.float32)}
+        for v in c["variants"]:
+            eps = torch.tensor(v["epsilon"], dtype=torch.float32)
+            row = {"options": v["options"]}
+            for reduction, weight in weights.items():
+                logits = torch.tensor(c["logits"], dtype=torch.float32).reshape(shape).requires_grad_(True)
+                per = token_loss_per_sample(logits, labels, eps, v["options"], base)
+                value = (per * weight).sum()
+                value.backward()
+                row["perSample"] = per.tolist()
+                row[reduction] = value.item()
+                row["grad_" + reduction] = logits.grad.reshape(-1).tolist()
+                spec = spec_of(v["options"], "token-mean" if reduction == "tokenMean" else "sample-mean")
+                term = loss_from_spec(spec)[0] if spec is not None else TokenLoss(**v["options"])
+                row["via"] = "spec" if spec is not None else "options"
+                hidden = logits.detach().clone().requires_grad_(True)
+                eye = torch.eye(shape[-1])
+                _loss.CHUNK_ELEMENTS = term.buffers * shape[-1]  # 3 rows per chunk: several, and a ragged last one
+                chunked = head_loss(hidden, eye, labels, eps, weight, term.convention, "targets", terms=[term], base_hidden=base, base_head=eye)
+                _loss.CHUNK_ELEMENTS = 1 << 25
+                chunked.backward()
+                row["chunked_" + reduction] = chunked.item()
+                row["chunkedGrad_" + reduction] = hidden.grad.reshape(-1).tolist()
+            variants.append(row)
         out.append({"name": c["name"], "variants": variants})
     print(json.dumps({"cases": out}))
 
@@ -147,6 +209,25 @@ def chunked():
             _loss.CHUNK_ELEMENTS = 1 << 25
             out[f"{convention}/{denominator}"] = {"loss": abs(part.item() - whole.item()), "gradHidden": (ch - gh).abs().max().item(),
                                                   "gradHead": (cw - gw).abs().max().item(), "scale": gh.abs().max().item()}
+    # the token-level kinds; ASFT's base a frozen copy of other weights (full fine-tuning's case)
+    base_hidden = hidden.detach() + 0.3 * torch.randn(B, T, d, generator=g)
+    base_head = head.detach() + 0.3 * torch.randn(V, d, generator=g)
+    zero = torch.zeros(B)
+    token_weight = (labels[:, 1:] != -1).sum(1).float()
+    token_weight /= token_weight.sum()
+    kinds = {"dft": (zero, {"weighting": "dft"}), "eaft": (zero, {"weighting": "eaft", "topK": 7}),
+             "asft": (zero, {"weighting": "dft", "anchor": 0.1}), "ual+eaft": (eps, {"weighting": "eaft", "alpha": 0.5}),
+             "ual+asft uniform": (eps, {"weighting": "dft", "anchor": 0.3, "convention": "uniform"})}
+    for name, (e, options) in kinds.items():
+        whole = (token_loss_per_sample(hidden @ head.T, labels, e, options, base_hidden @ base_head.T) * token_weight).sum()
+        gh, gw = torch.autograd.grad(whole, (hidden, head))
+        term = TokenLoss(**options)
+        _loss.CHUNK_ELEMENTS = 5 * V * term.buffers // 3
+        part = head_loss(hidden, head, labels, e, token_weight, term.convention, "targets", terms=[term], base_hidden=base_hidden, base_head=base_head)
+        ch, cw = torch.autograd.grad(part, (hidden, head))
+        _loss.CHUNK_ELEMENTS = 1 << 25
+        out[name] = {"loss": abs(part.item() - whole.item()), "gradHidden": (ch - gh).abs().max().item(),
+                     "gradHead": (cw - gw).abs().max().item(), "scale": gh.abs().max().item()}
     print(json.dumps(out))
 
 
@@ -240,7 +321,7 @@ def memory(work, batch, time_, ckpt):
 
 
 if __name__ == "__main__":
-    commands = {"loss": (loss, 1), "logits": (logits, (1, 2)), "device": (device, 1), "chunked": (chunked, 0),
+    commands = {"loss": (loss, 1), "token-loss": (token_loss, 1), "logits": (logits, (1, 2)), "device": (device, 1), "chunked": (chunked, 0),
                 "checkpointing": (checkpointing, 1), "precision": (precision, 1), "window": (window, 1), "memory": (memory, 4)}
     name, args = (sys.argv[1] if len(sys.argv) > 1 else ""), sys.argv[2:]
     if name not in commands or len(args) not in ((commands[name][1],) if isinstance(commands[name][1], int) else commands[name][1]):
