@@ -69,7 +69,7 @@ try {
       objects.push(object);
     }
   }
-  for (const source of ["ual_blas.c", "ual_gemm.c"]) {
+  for (const source of ["ual_blas.c", "ual_gemm.c", "ual_eigen.c"]) {
     const object = join(work, source.replace(/\.c$/, ".o"));
     run([...common, "-c", join(here, source), "-o", object]);
     objects.push(object);

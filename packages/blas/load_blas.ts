@@ -53,10 +53,14 @@ export interface Blas {
   ): void;
   /**
    * The k largest eigenvalues (descending) and unit eigenvectors (vector j at `j·n`) of a
-   * symmetric n × n matrix (row- or column-major: the same for a symmetric one), by LAPACK's
-   * dsyevr, which computes only those k. Undefined without a system library that has LAPACK.
+   * symmetric n × n matrix (row- or column-major: the same for a symmetric one): by LAPACK's
+   * dsyevr, which computes only those k, where the system library in use has it; else by the
+   * addon's own solver (Householder tridiagonalisation, bisection, inverse iteration; `ual_eigen.c`).
+   * The two agree to rounding wherever the eigenvalues are separated. The matrix is not modified.
+   *
+   * @throws {Error} for a matrix that is not a Float64Array of n² finite numbers, or k outside 1..n.
    */
-  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | undefined;
+  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array };
   /**
    * One AdamW update of `n` float32 values in place inside `buffer` (PyTorch's order: decay,
    * then the step with denominator √(v·invC2) + ε, in float32 as torch computes it): reads
@@ -107,7 +111,7 @@ interface Addon extends FusedKernels {
   sgemmBatch(buffer: ArrayBuffer, ...args: number[]): void;
   setThreads(threads: number): void;
   adamwStep(buffer: ArrayBuffer, ...args: number[]): void;
-  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } | null;
+  symmetricTop(matrix: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array };
   kernelPaths(): string[];
   useKernels(path: string): boolean;
   info(): { loaded: boolean; library: string; error: string; config: string; corename: string; threads: number; kernels: string; ownThreads: number };
@@ -157,7 +161,7 @@ function load(): BlasLoad {
   const blas: Blas = {
     sgemmBatch: (buffer, ta, tb, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha = 1, beta = 0) =>
       addon.sgemmBatch(buffer, ta ? 1 : 0, tb ? 1 : 0, batch, m, n, k, aOff, aStride, bOff, bStride, cOff, cStride, alpha, beta),
-    symmetricTop: (matrix, n, k) => addon.symmetricTop(matrix, n, k) ?? undefined,
+    symmetricTop: (matrix, n, k) => addon.symmetricTop(matrix, n, k),
     adamwStep: (buffer, n, o, c) =>
       addon.adamwStep(buffer, n, o.param, o.grad, o.m, o.v, o.outParam, o.outM, o.outV, c.beta1, c.beta2, c.stepSize, c.invC2, c.epsilon, c.decay),
     geluForward: (...args) => addon.geluForward(...args),

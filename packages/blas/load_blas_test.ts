@@ -187,47 +187,6 @@ describe.skipIf(load.status !== "loaded")(`loadBlas() with ${load.status === "lo
     });
   });
 
-  const hasLapack = blas?.symmetricTop(new Float64Array([2]), 1, 1) !== undefined;
-  it.skipIf(!hasLapack)("symmetricTop() gives the largest eigenpairs of a symmetric matrix (A·v = λ·v, unit, orthogonal, descending)", () => {
-    const n = 9;
-    const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = 1 / (i + j + 1) + (i === j ? 0.1 * i : 0);
-    const copy = Float64Array.from(a);
-    const top = blas!.symmetricTop(a, n, 3)!;
-    expect(Array.from(a)).toEqual(Array.from(copy));
-    expect(top.values[0]).toBeGreaterThan(top.values[1] as number);
-    expect(top.values[1]).toBeGreaterThan(top.values[2] as number);
-    // the trace bounds the sum of the top eigenvalues of this positive-definite matrix
-    let trace = 0;
-    for (let i = 0; i < n; i++) trace += a[i * n + i] as number;
-    expect((top.values[0] as number) + (top.values[1] as number) + (top.values[2] as number)).toBeLessThan(trace);
-    for (let c = 0; c < 3; c++) {
-      const v = top.vectors.subarray(c * n, (c + 1) * n);
-      for (let i = 0; i < n; i++) {
-        let av = 0;
-        for (let j = 0; j < n; j++) av += (a[i * n + j] as number) * (v[j] as number);
-        expect(Math.abs(av - (top.values[c] as number) * (v[i] as number))).toBeLessThan(1e-13);
-      }
-      for (let d = 0; d <= c; d++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += (v[i] as number) * (top.vectors[d * n + i] as number);
-        expect(Math.abs(dot - (c === d ? 1 : 0))).toBeLessThan(1e-13);
-      }
-    }
-    // and the largest of all: no eigenvector with a larger Rayleigh quotient (power iteration)
-    let x = new Float64Array(n).fill(1);
-    for (let it = 0; it < 500; it++) {
-      const y = new Float64Array(n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) y[i] = (y[i] as number) + (a[i * n + j] as number) * (x[j] as number);
-      const norm = Math.hypot(...y);
-      x = y.map((value) => value / norm);
-    }
-    let rayleigh = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rayleigh += (x[i] as number) * (a[i * n + j] as number) * (x[j] as number);
-    expect(top.values[0]).toBeCloseTo(rayleigh, 12);
-    expect(() => blas!.symmetricTop(new Float64Array(8), 3, 1)).toThrow(/n × n/);
-  });
-
   it("adamwStep() is PyTorch's AdamW update, written beside its inputs", () => {
     const n = 37;
     const buffer = new ArrayBuffer(4 * (7 * n + 1));

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <node_api.h>
 
+#include "ual_eigen.h"
 #include "ual_gemm.h"
 #include "ual_kernels.h"
 
@@ -208,18 +209,37 @@ static napi_value adamw_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// symmetricTop(matrix, n, k) -> { values: Float64Array(k), vectors: Float64Array(k * n) } or
-// null when the library has no LAPACK: the k largest eigenvalues (descending) of the symmetric
-// n × n matrix and their unit eigenvectors (vector j at j·n), by LAPACK's dsyevr (MRRR), which
-// computes just those k instead of the whole spectrum. The matrix is not modified.
+// The result object of symmetricTop from the addon's own solver.
+static napi_value symmetric_top_own(napi_env env, const void* data, int n, int k) {
+  napi_value values, vectors, values_buffer, vectors_buffer;
+  double* values_data = NULL;
+  double* vectors_data = NULL;
+  if (napi_create_arraybuffer(env, sizeof(double) * (size_t)k, (void**)&values_data, &values_buffer) != napi_ok ||
+      napi_create_arraybuffer(env, sizeof(double) * (size_t)k * (size_t)n, (void**)&vectors_data, &vectors_buffer) != napi_ok) {
+    return throw_error(env, "symmetricTop: out of memory");
+  }
+  const int status = ual_symmetric_top((const double*)data, n, k, values_data, vectors_data);
+  if (status == -1) return throw_error(env, "symmetricTop: the matrix has a non-finite entry");
+  if (status != 0) return throw_error(env, "symmetricTop: out of memory");
+  napi_create_typedarray(env, napi_float64_array, (size_t)k, values_buffer, 0, &values);
+  napi_create_typedarray(env, napi_float64_array, (size_t)k * (size_t)n, vectors_buffer, 0, &vectors);
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "values", values);
+  napi_set_named_property(env, result, "vectors", vectors);
+  return result;
+}
+
+// symmetricTop(matrix, n, k) -> { values: Float64Array(k), vectors: Float64Array(k * n) }: the k
+// largest eigenvalues (descending) of the symmetric n × n matrix and their unit eigenvectors
+// (vector j at j·n). By LAPACK's dsyevr (MRRR), which computes just those k, where the system
+// library has it and is in use; else by the addon's own solver (ual_eigen.c: tridiagonalisation,
+// bisection, inverse iteration). The matrix is not modified.
 static napi_value symmetric_top(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return throw_error(env, "symmetricTop: expected 3 arguments");
   load_library();
-  napi_value null_value;
-  napi_get_null(env, &null_value);
-  if (dsyevr == NULL) return null_value;
   bool is_typed = false;
   napi_is_typedarray(env, argv[0], &is_typed);
   napi_typedarray_type type;
@@ -233,6 +253,7 @@ static napi_value symmetric_top(napi_env env, napi_callback_info info) {
       (int64_t)length != n64 * n64) {
     return throw_error(env, "symmetricTop: expected an n × n matrix (length n²) and 1 ≤ k ≤ n");
   }
+  if (dsyevr == NULL || !use_system) return symmetric_top_own(env, data, (int)n64, (int)k64);
   const int n = (int)n64, k = (int)k64;
   double* a = malloc(sizeof(double) * (size_t)n * (size_t)n);
   double* w = malloc(sizeof(double) * (size_t)n);
