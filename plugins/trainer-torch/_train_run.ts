@@ -11,6 +11,7 @@ import { newestCheckpoint, readTorchTrainerState, removeStaleTemporaries } from 
 import { createEventQueue } from "./_event_queue.ts";
 import type { TorchPython } from "./find_torch_python.ts";
 import { launch, type LauncherName, probeTorchrun } from "./_launch.ts";
+import { planLoss } from "./_plan_loss.ts";
 import type { TrainerTorchOptions } from "./options.ts";
 
 /** What `create` resolved before training starts. */
@@ -106,11 +107,7 @@ async function writeTokens(dir: string, examples: readonly Example[]): Promise<n
 export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: CallOptions): AsyncGenerator<EventDraft> {
   const { options, logger, name } = setup;
   const { signal } = call;
-  if (input.loss !== undefined) {
-    throw new Error(
-      `${name}: a manifest loss stage computes in TensorFlow.js, which the PyTorch processes cannot call; remove the loss stage and set the trainer's convention and denominator (the same per-sample loss, spec §3)`,
-    );
-  }
+  const loss = planLoss(name, input.loss, options);
   const examples = await readTrainingExamples(input.samples({ signal }), setup.tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call, { logger, name });
 
   const online = input.online;
@@ -145,6 +142,8 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     options: JSON.stringify({
       ...options,
       seed: setup.seed,
+      // a loss stage changes what is minimised (its absence leaves the fingerprint as it was)
+      ...(input.loss !== undefined ? { loss: { kind: loss.kind, options: loss.options, aggregation: loss.aggregation } } : {}),
       ...Object.fromEntries(["maxSteps", "epochs", "checkpointEvery", "nanPatience", "nprocPerNode", "nnodes", "nodeRank", "rdzvEndpoint", "device", "distributedBackend", "launcher", "python", "threadsPerProcess", "graceSeconds", "microBatchSize", "gradientCheckpointing"].map((k) => [k, undefined])),
     }),
   };
@@ -193,7 +192,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     epochs,
     lr: lrs,
     totalSteps,
-    loss: { convention: options.convention, denominator: options.denominator },
+    loss,
     optim: { betas: options.betas, eps: options.adamEpsilon, weightDecay: options.weightDecay },
     gradClip: options.gradClip,
     microBatchSize: micro,
@@ -216,7 +215,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   logger.info(
     `launcher: ${launcher} (${why}); ${world} process${world > 1 ? "es" : ""} on ${options.device} (${plan.distributedBackend}), ${threadsPerProcess} thread${threadsPerProcess > 1 ? "s" : ""} each, ` +
       `python ${setup.python.executable} with torch ${setup.python.torch}; ${examples.length} samples, ${totalSteps} steps, batch ${options.batchSize} in micro-batches of ${micro === "auto" ? "a size the memory estimate picks" : micro}, precision ${options.precision}, gradient checkpointing ${gradientCheckpointing ? "on" : "off"}, ` +
-      `ε from ${fixed ? "the mapper" : online ? "the online estimator" : "nowhere: 0 (plain SFT)"}`,
+      `ε from ${fixed ? "the mapper" : online ? "the online estimator" : `nowhere: 0${loss.kind === "label-smoothing" ? " (plain SFT)" : ""}`}, loss ${loss.kind} (${loss.aggregation})`,
     { launcher, world },
   );
   if (signal.aborted) return;

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EventDraft } from "@ual/core";
+import type { EventDraft, Loss, LossSpec } from "@ual/core";
 import { loadTrainedModel } from "@ual/models";
-import { selectBackend } from "@ual/nn";
+import { lossFromSpec, selectBackend } from "@ual/nn";
 import { readSafetensors } from "@ual/safetensors";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./_launch.ts";
@@ -23,14 +23,37 @@ async function adapters(dir: string): Promise<Map<string, Float32Array>> {
   return new Map([...file.keys()].map((k) => [k, file.get(k)!.data as Float32Array]));
 }
 
+/** A manifest loss stage as a loss plugin gives it (what `@ual/losses` returns), from its spec. */
+function stageOf(kind: string, options: LossSpec["options"], aggregation: LossSpec["aggregation"] = "token-mean"): Loss {
+  const rebuilt = lossFromSpec({ kind, options, aggregation });
+  const spec: LossSpec = { kind, options, aggregation, needsBaseLogits: rebuilt.needsBaseLogits };
+  return {
+    aggregation,
+    needsBaseLogits: rebuilt.needsBaseLogits,
+    spec: () => spec,
+    info: () => ({ kind, ...options, aggregation }),
+    perSample: () => {
+      throw new Error("trainer-torch computes the loss in Python");
+    },
+    mean: () => {
+      throw new Error("trainer-torch computes the loss in Python");
+    },
+  };
+}
+const EAFT = { alpha: 1, topK: 20, entropyScale: "log-k", convention: "reference" };
+
 const skipped = HAS_TORCH ? "" : " (skipped: /usr/bin/python3 has no torch; apt-get install python3-torch python3-numpy libopenblas0-pthread)";
 
 describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
-  it("trains on 2 processes as on 1: the same global batch gives the same losses and adapters after 4 steps (LoRA dropout on, mapper ε)", async () => {
+  it.each([
+    ["UAL's loss (no loss stage)", undefined],
+    ["a token-mean loss stage (UAL+EAFT: the mapper's ε, EAFT's weights), micro-batches of 2 on 2 processes against 6 on 1", stageOf("eaft", EAFT)],
+  ] as const)("trains on 2 processes as on 1: the same global batch gives the same losses and adapters after 4 steps (LoRA dropout on, mapper ε): %s", async (_, loss) => {
     const run = async (n: number) => {
       const dir = tempDir();
-      const { trainer } = await makeTorchTrainer({ ...BASE, nprocPerNode: n }, { runDir: dir });
-      const events = await drain(trainer, { samples: samplesOf(samples), smoothing });
+      const micro = loss === undefined ? {} : { microBatchSize: n === 1 ? 6 : 2 };
+      const { trainer } = await makeTorchTrainer({ ...BASE, nprocPerNode: n, ...micro }, { runDir: dir });
+      const events = await drain(trainer, { samples: samplesOf(samples), smoothing, ...(loss !== undefined ? { loss } : {}) });
       return { losses: losses(events), weights: await adapters(checkpointsOf(events).at(-1)!), events };
     };
     const [one, two] = [await run(1), await run(2)];
@@ -51,6 +74,41 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     const eps = one.events.flatMap((e) => (e.type === "train.step" ? [e.epsilon!] : []));
     expect(Math.max(...eps.map((e) => e.max))).toBeCloseTo(0.3, 6);
   });
+
+  it("trains with each loss stage on the CPU (DFT, EAFT, ASFT with the adapters off as the base, UAL+EAFT, EAFT sample-mean): finite losses that move the way each loss moves as the targets get likelier, on a repeated batch", async () => {
+    const data = samples.slice(0, 8); // batch 8 of 8 samples: every step sees the same batch
+    const run = async (loss: Loss, eps?: Map<string, number>) => {
+      const { trainer, logs } = await makeTorchTrainer({ ...BASE, batchSize: 8, maxSteps: 5, lr: 2e-2, checkpointEvery: 5 }, { runDir: tempDir() });
+      const events = await drain(trainer, { samples: samplesOf(data), loss, ...(eps !== undefined ? { smoothing: eps } : {}) });
+      return { losses: losses(events), logs: logs.join("\n") };
+    };
+    const runs = {
+      dft: await run(stageOf("dft", { convention: "reference" })),
+      eaft: await run(stageOf("eaft", EAFT)),
+      asft: await run(stageOf("asft", { alpha: 0.1, convention: "reference" })),
+      "ual+eaft": await run(stageOf("eaft", EAFT), smoothing),
+      "eaft sample-mean": await run(stageOf("eaft", EAFT, "sample-mean")),
+    };
+    for (const [kind, r] of Object.entries(runs)) {
+      console.log(`${kind}: losses ${r.losses.map((l) => l.toFixed(4)).join(" ")}`);
+      expect(r.losses, kind).toHaveLength(5);
+      expect(r.losses.every(Number.isFinite), kind).toBe(true);
+      if (kind === "dft" || kind === "asft") {
+        // DFT's token loss is −p_y·log p_y, which rises with p_y while p_y < 1/e: here p_y starts
+        // near 1/259 (a random byte model), so a rising loss is the targets getting likelier
+        expect(r.losses.at(-1)!, kind).toBeGreaterThan(r.losses[0]! + 1e-3);
+      } else {
+        expect(r.losses.at(-1)!, kind).toBeLessThan(r.losses[0]! - 1e-2);
+      }
+    }
+    expect(runs.asft.logs).toMatch(/loss: asft \{"alpha":0\.1,"convention":"reference"\}, token-mean, anchored to the base model \(the adapters off/);
+    // the first step: LoRA's B is 0, so the base is the model and ASFT's KL is 0: ASFT = DFT
+    expect(runs.asft.losses[0]).toBeCloseTo(runs.dft.losses[0]!, 6);
+    expect(Math.abs(runs.asft.losses[4]! - runs.dft.losses[4]!)).toBeGreaterThan(1e-5);
+    // the aggregation and the ε are honoured: the same model, other numbers at step 1
+    expect(Math.abs(runs["eaft sample-mean"].losses[0]! - runs.eaft.losses[0]!)).toBeGreaterThan(1e-4);
+    expect(Math.abs(runs["ual+eaft"].losses[0]! - runs.eaft.losses[0]!)).toBeGreaterThan(1e-4);
+  }, 180_000);
 
   it("resumes after Ctrl-C on 2 processes from the last checkpoint with identical losses", async () => {
     const options = { ...BASE, nprocPerNode: 2, maxSteps: 6 };

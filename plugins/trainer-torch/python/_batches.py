@@ -20,9 +20,20 @@ class Data:
         self.labels = np.memmap(labels_path, dtype="<i4", mode="r") if offsets[-1] > 0 else np.zeros(0, dtype="<i4")
         self.offsets = offsets
         self.pad = pad
+        self._targets = None
 
     def length(self, i):
         return self.offsets[i + 1] - self.offsets[i]
+
+    def targets(self, i):
+        """Sample i's target tokens: labels at t ≥ 1 that are not −1 (logits at t−1 predict them)."""
+        if self._targets is None:
+            # one pass over the labels file: a running count of the non-ignored labels
+            counted = np.concatenate([[0], np.cumsum(np.asarray(self.labels) != -1, dtype=np.int64)])
+            starts = np.asarray(self.offsets[:-1], dtype=np.int64)
+            ends = np.asarray(self.offsets[1:], dtype=np.int64)
+            self._targets = np.where(ends > starts, counted[ends] - counted[np.minimum(starts + 1, ends)], 0).tolist()
+        return self._targets[i]
 
     def collate(self, indices, device):
         """Right-padded [b, T] ids (PAD) and labels (−1) on `device`, T = the longest of them."""

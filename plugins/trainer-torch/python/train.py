@@ -14,9 +14,16 @@ them (model, adapters, optimizer); `train_step` is one optimizer step
 checkpoints (_checkpoint.py).
 
 Data parallel: the global batch's samples are dealt to the ranks by length (_batches.py); each
-sample's loss is weighted 1/(global batch size) and the gradients are summed over the ranks
-(`all_reduce_gradients`, one flat all-reduce per step; why not DDP: its docstring), so the step
-minimises the mean over the global batch's samples (spec §3.2), whatever N is.
+sample's loss is weighted 1/(global batch size) — or, for a token-mean loss (DFT, EAFT, ASFT),
+its share of the global batch's target tokens, counted up front from the token files — and the
+gradients are summed over the ranks (`all_reduce_gradients`, one flat all-reduce per step; why
+not DDP: its docstring), so the step minimises the mean over the global batch's samples (spec
+§3.2), or over its target tokens, whatever N and the micro-batches are.
+
+The loss is `plan.loss`, a loss spec (@ual/core's LossSpec): the trainer's own convention and
+denominator (UAL's label smoothing), or a manifest loss stage's `spec()` (_loss.loss_from_spec).
+ASFT's base distribution is the same weights with the adapters off (LoRA), or a frozen copy of
+the initial weights (full fine-tuning), one more forward pass without gradient.
 """
 import contextlib
 import json
@@ -33,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _batches import Data, deal, micro_batches  # noqa: E402
 from _checkpoint import load_checkpoint, write_checkpoint  # noqa: E402
 from _config import UnsupportedConfig  # noqa: E402
-from _loss import head_loss, nll_per_sample  # noqa: E402
+from _loss import head_loss, loss_from_spec, nll_per_sample  # noqa: E402
 from _memory import GIB, estimate_step_memory, free_memory, token_budget  # noqa: E402
 from _models import HAS_SDPA, CausalLm, SequenceDropout  # noqa: E402
 
@@ -130,18 +137,31 @@ def choose_precision(requested, device):
 
 
 class _Objective(torch.nn.Module):
-    """The model and the chunked loss as one module (the forward pass of one micro-batch)."""
+    """The model and the chunked loss as one module (the forward pass of one micro-batch).
+    `term`/`denominator`: the loss (_loss.loss_from_spec); `base`: the base model, when the loss
+    anchors to its distribution (None: the model itself with its adapters off)."""
 
-    def __init__(self, model, loss_options, compute_dtype):
+    def __init__(self, model, term, denominator, compute_dtype, base=None):
         super().__init__()
         self.model = model
-        self.loss_options = loss_options
+        self.term = term
+        self.denominator = denominator
         self.compute_dtype = compute_dtype
+        self.base = base
+
+    def base_states(self, ids):
+        """The base model's final hidden states and head on the batch, without gradient."""
+        with torch.no_grad():
+            if self.base is not None:
+                return self.base.hidden_states(ids), self.base.head_weight()
+            with self.model.adapters_off():
+                return self.model.hidden_states(ids), self.model.head_weight()
 
     def forward(self, ids, labels, epsilon, sample_weight, dropout):
         hidden = self.model.hidden_states(ids, dropout)
-        return head_loss(hidden, self.model.head_weight(), labels, epsilon, sample_weight, self.loss_options["convention"],
-                         self.loss_options["denominator"], self.compute_dtype)
+        base_hidden, base_head = self.base_states(ids) if self.term.needs_base else (None, None)
+        return head_loss(hidden, self.model.head_weight(), labels, epsilon, sample_weight, self.term.convention,
+                         self.denominator, self.compute_dtype, [self.term], base_hidden, base_head)
 
 
 class Run:
@@ -163,7 +183,9 @@ def setup(plan_path):
     signal.signal(signal.SIGTERM, _on_signal)
 
     full = plan["lora"] is None
-    model = CausalLm(plan["init"], device=device, base_dtype=None if run.precision == "fp32" else run.compute_dtype, full=full)
+    term, denominator, run.aggregation = loss_from_spec(plan["loss"])
+    base_dtype = None if run.precision == "fp32" else run.compute_dtype
+    model = CausalLm(plan["init"], device=device, base_dtype=base_dtype, full=full)
     if not full:
         lora = plan["lora"]
         model.attach_lora(lora["r"], lora["alpha"], lora["dropout"], lora["targets"], plan["seed"])
@@ -176,8 +198,16 @@ def setup(plan_path):
     optim = plan["optim"]
     run.optimizer = torch.optim.AdamW(run.params, lr=plan["lr"][0], betas=tuple(optim["betas"]), eps=optim["eps"], weight_decay=optim["weightDecay"])
     run.scaler = torch.cuda.amp.GradScaler() if run.precision == "fp16" else None
-    objective = _Objective(model, plan["loss"], run.compute_dtype)
-    run.objective = objective
+    frozen = None
+    if term.needs_base and full:
+        # full fine-tuning moves the weights themselves: the base is a frozen copy (16-bit under
+        # bf16/fp16), loaded before the micro-batch size is chosen so that the free memory counts it
+        frozen = CausalLm(plan["init"], device=device, base_dtype=base_dtype, full=False)
+    run.objective = _Objective(model, term, denominator, run.compute_dtype, frozen)
+    loss_spec = plan["loss"]
+    log(f"loss: {loss_spec['kind']} {json.dumps(loss_spec['options'], separators=(',', ':'))}, {run.aggregation}"
+        + (f", anchored to the base model ({'a frozen copy of the initial weights' if full else 'the adapters off'}, one more forward pass without gradient)" if term.needs_base else "")
+        + f" — {loss_spec.get('source', 'the trainer options')}")
 
     spec = plan["examples"]
     run.data = Data(os.path.join(run.base, spec["ids"]), os.path.join(run.base, spec["labels"]), spec["offsets"], spec["pad"])
@@ -311,10 +341,18 @@ def train_step(run, step):
 
     loss_sum, tokens = 0.0, 0
     weight = 1.0 / len(batch)
+    # token-mean: each sample weighs its share of the global batch's target tokens (counted from
+    # the token files, so every rank knows the total without a collective); sample-mean: 1/n
+    targets = [run.data.targets(i) for i in batch] if run.aggregation == "token-mean" else None
+    total_targets = sum(targets) if targets is not None else 0
     for k, group in enumerate(groups):
         ids, labels, dropout = _inputs(run, batch, group, step)
         eps = torch.tensor([eps_batch[p] for p in group], dtype=torch.float32, device=run.device)
-        sample_weight = torch.full((len(group),), weight, dtype=torch.float32, device=run.device)
+        if targets is None:
+            sample_weight = torch.full((len(group),), weight, dtype=torch.float32, device=run.device)
+        else:
+            share = [targets[p] / total_targets if total_targets > 0 else 0.0 for p in group]
+            sample_weight = torch.tensor(share, dtype=torch.float32, device=run.device)
         with _autocast(run):
             loss = run.objective(ids, labels, eps, sample_weight, dropout)
         (run.scaler.scale(loss) if run.scaler is not None else loss).backward()
