@@ -109,11 +109,11 @@ describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HA
   const work = mkdtempSync(join(tmpdir(), "ual-torch-check-"));
   const results = new Map<string, Record<string, unknown>>();
   beforeAll(async () => {
-    const jobs: Array<[string, string[]]> = [["device", ["device", work]], ["chunked", ["chunked"]], ["checkpointing", ["checkpointing", work]], ["precision", ["precision", work]], ["window", ["window", work]]];
+    const jobs: Array<[string, string[]]> = [["device", ["device", work]], ["chunked", ["chunked"]], ["anchor", ["anchor", work]], ["checkpointing", ["checkpointing", work]], ["precision", ["precision", work]], ["window", ["window", work]]];
     await Promise.all(jobs.map(async ([key, args]) => results.set(key, (await check(...args)) as Record<string, unknown>)));
   });
 
-  it("a LoRA step and a full fine-tuning step make every tensor on the weights' device (weights on meta, every mixed-device op raises)", () => {
+  it("a LoRA step and a full fine-tuning step make every tensor on the weights' device (weights on meta, every mixed-device op raises), with UAL's loss, EAFT's top-K and ASFT's base (adapters off; a frozen copy)", () => {
     // the trick: weights on torch's meta device and a TorchFunctionMode that refuses an op whose
     // tensors live on two devices; the code before this change failed it at its CPU RoPE tables
     const device = results.get("device") as Record<string, { ok: boolean; error?: string; calls: number; gradDevices: string[]; lossDevice: string; nllDevice: string }>;
@@ -134,6 +134,15 @@ describe.skipIf(!HAS_TORCH)(`python/ on the CPU: what the GPU path relies on${HA
       expect(r.gradHidden / r.scale, variant).toBeLessThan(1e-5);
       expect(r.gradHead / r.scale, variant).toBeLessThan(1e-5);
     }
+  });
+
+  it("ASFT's base: with LoRA the adapters off give the model without adapters (and come back on); with full fine-tuning the frozen copy stays the initial weights while the trained ones move", () => {
+    const r = results.get("anchor") as { lora: { offVsPlain: number; adaptedVsPlain: number; backOn: number }; full: { frozenVsPlain: number; trainedVsPlain: number } };
+    expect(r.lora.adaptedVsPlain).toBeGreaterThan(1e-2); // the adapters do change the logits
+    expect(r.lora.offVsPlain).toBe(0);
+    expect(r.lora.backOn).toBe(0);
+    expect(r.full.trainedVsPlain).toBeGreaterThan(1e-2);
+    expect(r.full.frozenVsPlain).toBe(0);
   });
 
   it("gradient checkpointing gives the same loss and gradients (LoRA with dropout on q/v/down, and full fine-tuning)", () => {

@@ -13,6 +13,9 @@ of the GPU path. Each command prints one JSON object.
     python3 check.py device <work dir>                 a LoRA step (dropout, checkpointing, chunked
                                                        loss, online NLL) with the weights on torch's
                                                        meta device under a guard against mixed devices
+    python3 check.py anchor <work dir>                 ASFT's base: the adapters off equals the model
+                                                       without them; a frozen copy stays the initial
+                                                       weights while full fine-tuning moves them
     python3 check.py chunked                           the chunked head loss against the whole one
                                                        (UAL's, and each token-level kind)
     python3 check.py checkpointing <work dir>          gradients with and without checkpointing
@@ -152,11 +155,22 @@ def _batch(vocab, device, lengths=(12, 9, 7)):
     return ids.to(device), labels.to(device), eps.to(device), weight.to(device), list(lengths), time_
 
 
-def _lora_step(model, ids, labels, eps, weight, lengths, time_, seeds=None, dtype=torch.float32):
+def _lora_step(model, ids, labels, eps, weight, lengths, time_, seeds=None, dtype=torch.float32, term=None, base=None):
+    """One forward + backward; `term` a token loss, `base` the frozen copy its anchor reads (None:
+    the model with its adapters off), as train.py's _Objective does."""
     seeds = seeds or [11 + b for b in range(len(lengths))]
     dropout = SequenceDropout(seeds[: len(lengths)], lengths, time_, model.device) if model.lora_dropout > 0 else None
     hidden = model.hidden_states(ids, dropout)
-    total = head_loss(hidden, model.head_weight(), labels, eps, weight, "reference", "targets", dtype)
+    if term is None:
+        total = head_loss(hidden, model.head_weight(), labels, eps, weight, "reference", "targets", dtype)
+    else:
+        with torch.no_grad():
+            if base is not None:
+                base_hidden, base_head = base.hidden_states(ids), base.head_weight()
+            else:
+                with model.adapters_off():
+                    base_hidden, base_head = model.hidden_states(ids), model.head_weight()
+        total = head_loss(hidden, model.head_weight(), labels, eps, weight, term.convention, "targets", dtype, [term], base_hidden, base_head)
     total.backward()
     grads = {n: p.grad.detach().clone() for n, p in model.trainable()}
     for _, p in model.trainable():
@@ -180,11 +194,48 @@ def device(work):
             with guard:
                 total, grads = _lora_step(model, ids, labels, eps, weight, lengths, time_)
                 nll = nll_per_sample(model.hidden_states(ids), model.head_weight(), labels)
+                # the token losses: EAFT's top-K, and ASFT's base (adapters off, or a frozen copy on meta too)
+                frozen = CausalLm(folder, device="meta") if mode == "full" else None
+                for options in ({"weighting": "eaft"}, {"weighting": "dft", "anchor": 0.1}):
+                    _lora_step(model, ids, labels, eps, weight, lengths, time_, term=TokenLoss(**options), base=frozen)
             results[mode] = {"ok": True, "calls": guard.calls, "lossDevice": str(total.device), "gradDevices": sorted({str(g.device) for g in grads.values()}),
                              "nllDevice": str(nll.device)}
         except RuntimeError as error:
             results[mode] = {"ok": False, "error": str(error)}
     print(json.dumps(results))
+
+
+def anchor(work):
+    """ASFT's base distribution. LoRA: after the adapters moved, `adapters_off` gives the logits
+    of a fresh model without adapters, and the adapters are back on afterwards. Full fine-tuning:
+    a step moves the trained weights but not the frozen copy."""
+    folder = write_random_model(os.path.join(work, "llama-anchor"), llama_config())
+    ids, labels, eps, weight, lengths, time_ = _batch(96, "cpu")
+    plain = CausalLm(folder)
+    with torch.no_grad():
+        expected = plain.logits(ids)
+    model = CausalLm(folder)
+    model.attach_lora(4, 8, 0.0, ["q_proj", "v_proj"], 0)
+    for _, b in model.lora.values():
+        b.data.normal_(0, 0.1, generator=torch.Generator().manual_seed(9))
+    with torch.no_grad():
+        adapted = model.logits(ids)
+        with model.adapters_off():
+            off = model.logits(ids)
+        again = model.logits(ids)
+    out = {"lora": {"offVsPlain": (off - expected).abs().max().item(), "adaptedVsPlain": (adapted - expected).abs().max().item(),
+                    "backOn": (again - adapted).abs().max().item()}}
+    full = CausalLm(folder, full=True)
+    frozen = CausalLm(folder)
+    term = TokenLoss("dft", anchor=0.1)
+    optimizer = torch.optim.SGD([p for _, p in full.trainable()], lr=0.5)
+    _, grads = _lora_step(full, ids, labels, eps, weight, lengths, time_, term=term, base=frozen)
+    for name, p in full.trainable():
+        p.grad = grads[name]
+    optimizer.step()
+    with torch.no_grad():
+        out["full"] = {"frozenVsPlain": (frozen.logits(ids) - expected).abs().max().item(), "trainedVsPlain": (full.logits(ids) - expected).abs().max().item()}
+    print(json.dumps(out))
 
 
 def chunked():
@@ -321,7 +372,7 @@ def memory(work, batch, time_, ckpt):
 
 
 if __name__ == "__main__":
-    commands = {"loss": (loss, 1), "token-loss": (token_loss, 1), "logits": (logits, (1, 2)), "device": (device, 1), "chunked": (chunked, 0),
+    commands = {"loss": (loss, 1), "token-loss": (token_loss, 1), "logits": (logits, (1, 2)), "device": (device, 1), "chunked": (chunked, 0), "anchor": (anchor, 1),
                 "checkpointing": (checkpointing, 1), "precision": (precision, 1), "window": (window, 1), "memory": (memory, 4)}
     name, args = (sys.argv[1] if len(sys.argv) > 1 else ""), sys.argv[2:]
     if name not in commands or len(args) not in ((commands[name][1],) if isinstance(commands[name][1], int) else commands[name][1]):
