@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, type EventDraft, type OnlineEstimator, parseManifestText, type Sample, type TrainInput, type Trainer, usePlugin } from "@ual/core";
+import { createLogger, type EventDraft, type Loss, type OnlineEstimator, parseManifestText, type Sample, type TrainInput, type Trainer, usePlugin } from "@ual/core";
+import { asft, dft, eaft } from "@ual/losses";
 import { loadTrainedModel } from "@ual/models";
 import { selectBackend } from "@ual/nn";
 import { plugin as tfjsTrainer } from "@ual/trainer-tfjs";
@@ -80,6 +81,17 @@ async function firstStep(trainer: Trainer, train: TrainInput): Promise<Extract<E
   throw new Error("no train.step");
 }
 
+/** The losses of the first `count` steps (then the run is stopped). */
+async function stepLosses(trainer: Trainer, train: TrainInput, count: number): Promise<number[]> {
+  const controller = new AbortController();
+  const out: number[] = [];
+  for await (const event of trainer.train(train, { signal: controller.signal }) as AsyncIterable<EventDraft>) {
+    if (event.type === "train.step") out.push(event.loss);
+    if (out.length === count && !controller.signal.aborted) controller.abort();
+  }
+  return out.slice(0, count); // a step already on its way when the run was stopped
+}
+
 async function both(options: Record<string, unknown>, train: () => TrainInput): Promise<{ tfjs: Extract<EventDraft, { type: "train.step" }>; torch: Extract<EventDraft, { type: "train.step" }> }> {
   const logger = createLogger(() => {});
   const tfjs = await usePlugin(tfjsTrainer, { backend: "wasm", ...options }, { runDir: tempDir(), seed: 3, logger });
@@ -102,6 +114,35 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch against @ual/trainer-tfjs${skipp
     const { tfjs, torch } = await both({ init: folder, batchSize: 6, maxSteps: 2, convention: "uniform", denominator: "reference", maskPrompt: false }, () => input({ smoothing }));
     console.log(`first-step loss, GPT-2 full fine-tune: tfjs ${tfjs.loss}, torch ${torch.loss}, |Δ| ${Math.abs(tfjs.loss - torch.loss).toExponential(2)}`);
     expect(Math.abs(tfjs.loss - torch.loss)).toBeLessThan(1e-4);
+  });
+
+  test("a manifest loss stage (@ual/losses) gives trainer-tfjs's losses: DFT and UAL+EAFT (mapper ε) with LoRA at the first step to 1e-4; DFT and ASFT fully fine-tuned (the base a frozen copy) over 3 steps to 1e-5", async () => {
+    const logger = createLogger(() => {});
+    const stage = (plugin: typeof dft | typeof eaft | typeof asft, options: Record<string, unknown> = {}) => async () => (await usePlugin(plugin, options, { runDir: tempDir(), seed: 3, logger })) as Loss;
+    const compare = async (name: string, options: Record<string, unknown>, loss: () => Promise<Loss>, steps: number, eps?: Map<string, number>) => {
+      const train = async () => input({ loss: await loss(), ...(eps !== undefined ? { smoothing: eps } : {}) });
+      const tfjs = await usePlugin(tfjsTrainer, { backend: "wasm", ...options }, { runDir: tempDir(), seed: 3, logger });
+      const torch = await usePlugin(torchTrainer, { python: PYTHON, nprocPerNode: 2, launcher: "processes", threadsPerProcess: 1, ...options }, { runDir: tempDir(), seed: 3, logger });
+      const [a, b] = [await stepLosses(tfjs, await train(), steps), await stepLosses(torch, await train(), steps)];
+      const delta = Math.max(...a.map((l, i) => Math.abs(l - b[i]!)));
+      console.log(`${name}: tfjs ${a.join(", ")}; torch ${b.join(", ")}; max |Δ| ${delta.toExponential(2)}`);
+      expect(b, name).toHaveLength(steps);
+      return { tfjs: a, torch: b, delta };
+    };
+    // LoRA: the trainers draw A from their own generators, so only the first step (B = 0) is comparable
+    const lora = { init: tinyLlama, lora: { r: 4, alpha: 8, dropout: 0 }, batchSize: 8, maxSteps: 2 };
+    expect((await compare("dft, LoRA", lora, stage(dft), 1)).delta).toBeLessThan(1e-4);
+    expect((await compare("ual+eaft, LoRA", lora, stage(eaft), 1, smoothing)).delta).toBeLessThan(1e-4);
+    // a full fine-tune starts both trainers from the same weights: every step is comparable, and
+    // with lr 1e-2 the model leaves the base far enough for ASFT's KL to matter from step 2 on
+    const full = { init: tinyGpt2(tempDir()), batchSize: 8, maxSteps: 3, lr: 1e-2, warmup: 0, gradClip: null, maskPrompt: false };
+    const dftRun = await compare("dft, full", full, stage(dft), 3);
+    const asftRun = await compare("asft, full (frozen copy)", full, stage(asft, { alpha: 0.5 }), 3);
+    expect(dftRun.delta).toBeLessThan(1e-5);
+    expect(asftRun.delta).toBeLessThan(1e-5);
+    // ASFT's first step is DFT's (the model is the base: KL and its gradient are 0); then the anchor shows
+    expect(asftRun.torch[0]).toBeCloseTo(dftRun.torch[0]!, 6);
+    expect(asftRun.torch[1]! - dftRun.torch[1]!).toBeGreaterThan(1e-2);
   });
 
   test("the online PPL-ratio estimator gives the same first-step ε and loss through trainer-torch's NLL lines", async () => {
