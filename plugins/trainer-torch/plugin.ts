@@ -40,7 +40,8 @@ async function readInit(folder: string): Promise<{ config: JsonObject; family: L
 
 /**
  * Fine-tunes a local Hugging Face GPT-2 or Llama-family checkpoint, fully or with LoRA, with
- * per-sample label smoothing (spec §3) in PyTorch on N processes: torchrun where it starts, else
+ * per-sample label smoothing (spec §3), or a manifest loss stage that has `spec()` (`@ual/losses`'
+ * DFT, EAFT, ASFT; see the README's Losses), in PyTorch on N processes: torchrun where it starts, else
  * N processes with the same env:// rendezvous (gloo on CPU, NCCL on CUDA), on the Python script
  * shipped in the package. The options are `@ual/trainer-tfjs`'s where they mean the same, so
  * switching trainers is one `use:` line; the tokens, batches and lr schedule are computed here,
@@ -59,7 +60,7 @@ export const plugin = definePlugin({
   version: "0.1.0",
   kind: "trainer",
   apiVersion: 1,
-  description: "per-sample label-smoothed fine-tuning of Hugging Face GPT-2 / Llama checkpoints in PyTorch on N processes (torchrun or env:// rendezvous)",
+  description: "per-sample label-smoothed fine-tuning (or a loss stage's DFT, EAFT, ASFT) of Hugging Face GPT-2 / Llama checkpoints in PyTorch on N processes (torchrun or env:// rendezvous)",
   options: trainerTorchOptions,
   async create(options, context): Promise<Trainer> {
     const init = context.resolvePath(options.init);
