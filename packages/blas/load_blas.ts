@@ -150,7 +150,7 @@ function load(): BlasLoad {
   if (process.env.UAL_NATIVE_BLAS === "0") return { status: "unavailable", reason: "UAL_NATIVE_BLAS=0" };
   const path = addonPath();
   if (!existsSync(path)) {
-    return { status: "unavailable", reason: `the @ual/blas addon was not built (${path} is missing: no C compiler or Node headers at install time; see its build output)` };
+    return { status: "unavailable", reason: `the @ual/blas addon is not built (${path} is missing): its install script did not run (npm 12 runs it only when package.json's allowScripts lists "@ual/blas"; then \`npm rebuild @ual/blas\`) or found no C compiler or Node headers (see its output)` };
   }
   let addon: Addon;
   try {
