@@ -7,6 +7,7 @@
 //   npm run bench:cell                  # own kernels, and the system BLAS where one is found
 //   npm run bench:cell -- --rounds 3    # three rounds (default 2)
 //   npm run bench:cell -- --wasm        # also wasm's XNNPACK kernels (UAL_NATIVE_BLAS=0; slow)
+//   npm run bench:cell -- --manifest examples/peers.yaml --arm dft --seed 2   # another cell
 //
 // Each cell runs in its own process (the matmul path is chosen once per process) with a fresh
 // run directory, so nothing is reused between cells.
@@ -17,8 +18,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MANIFEST = join(root, "examples", "quickstart.yaml");
 const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const MANIFEST = option("--manifest", join(root, "examples", "quickstart.yaml"));
+const ARM = option("--arm", "sft");
+const SEED = Number(option("--seed", "1"));
 
 if (args[0] === "--child") await child(args[1]);
 else await main();
@@ -27,8 +31,8 @@ async function child(runsDir) {
   const { loadMatrix, runPipeline } = await import("@ual/core");
   const { loadBlas } = await import("@ual/blas");
   const matrix = await loadMatrix(MANIFEST);
-  const cell = matrix.cells.find((c) => c.arm === "sft" && c.seed === 1);
-  if (!cell) throw new Error(`${MANIFEST}: no cell sft, seed 1`);
+  const cell = matrix.cells.find((c) => c.arm === ARM && c.seed === SEED);
+  if (!cell) throw new Error(`${MANIFEST}: no cell with arm ${ARM} and seed ${SEED} (arms: ${[...new Set(matrix.cells.map((c) => c.arm))].join(", ")}; seeds: ${[...new Set(matrix.cells.map((c) => c.seed))].join(", ")})`);
   const start = performance.now();
   const result = await runPipeline(cell.resolved, { runsDir, resume: "never" });
   const wall = (performance.now() - start) / 1000;
@@ -45,7 +49,7 @@ async function child(runsDir) {
 function runCell(env) {
   const runsDir = mkdtempSync(join(tmpdir(), "ual-bench-cell-"));
   try {
-    const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", runsDir], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 26 });
+    const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", runsDir, ...args], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`cell (${JSON.stringify(env)}) failed:\n${out.stderr.slice(-4000)}`);
     return JSON.parse(out.stdout.trim().split("\n").at(-1));
   } finally {
@@ -62,7 +66,7 @@ async function main() {
   if (probe.status === "loaded" && probe.blas.info().kernels === "system") paths.push({ name: "system", env: {} });
   else console.log(`no system BLAS here (${probe.status === "loaded" ? probe.blas.info().systemMissing : probe.reason}): the own kernels only`);
   if (args.includes("--wasm")) paths.push({ name: "wasm", env: { UAL_NATIVE_BLAS: "0" } });
-  console.log(`CPU: ${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores; Node ${process.version}; ${rounds} round(s) of ${paths.map((p) => p.name).join(", ")}`);
+  console.log(`CPU: ${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores; Node ${process.version}; ${MANIFEST}, arm ${ARM}, seed ${SEED}: ${rounds} round(s) of ${paths.map((p) => p.name).join(", ")}`);
   const results = Object.fromEntries(paths.map((p) => [p.name, []]));
   for (let r = 0; r < rounds; r++) {
     // alternate the order, so neither path always runs first

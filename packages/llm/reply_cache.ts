@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { JsonValue } from "@ual/core";
+import { sqliteOpenError } from "./_sqlite_open_error.ts";
 
 /** The cache file's name under the run's cache directory (`.ual/`). */
 export const CACHE_FILE_NAME = "llm-cache.sqlite";
@@ -144,7 +145,12 @@ export class ReplyCache {
   /** Opens (creating if needed) the cache file and its directory. */
   static open(file: string): ReplyCache {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file, { timeout: 10_000 });
+    let db: Database.Database;
+    try {
+      db = new Database(file, { timeout: 10_000 });
+    } catch (error) {
+      throw sqliteOpenError(error, file) ?? error;
+    }
     try {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");

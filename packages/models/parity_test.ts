@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
+import { loadBlas } from "@ual/blas";
 import { selectBackend } from "@ual/nn";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpt2Step } from "./_gpt2_step.ts";
 import { attachLora } from "./attach_lora.ts";
 import type { Gpt2Model } from "./create_gpt2.ts";
@@ -39,10 +40,29 @@ const cases = [
   ["qwen2_bf16_sharded", "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
 ] as const;
 
-// wasm twice: with its matmuls on the native BLAS (the default where @ual/blas loads) and on its own XNNPACK kernels
-for (const backend of ["wasm", "wasm-xnnpack", "cpu"] as const) {
+// wasm with its matmuls on every native path this machine has — the default (a system BLAS where
+// one is found), then each of @ual/blas's own kernel sets (AVX-512, AVX2+FMA, the baseline) — and
+// on its own XNNPACK kernels; and the cpu backend.
+const load = loadBlas();
+const blas = load.status === "loaded" ? load.blas : undefined;
+const defaultPath = blas?.info().kernels === "system" ? "system" : blas?.info().ownKernels;
+const ownPaths = (blas?.kernelPaths() ?? []).filter((path) => path !== "system" && path !== defaultPath);
+const backends = ["wasm", ...ownPaths.map((path) => `wasm-own-${path}`), "wasm-xnnpack", "cpu"];
+
+for (const backend of backends) {
   describe(`loadHfModel() logits parity on ${backend}`, () => {
-    beforeAll(() => (backend === "wasm-xnnpack" ? selectBackend("wasm", { nativeBlas: false }) : selectBackend(backend)));
+    beforeAll(async () => {
+      if (backend === "wasm-xnnpack") return selectBackend("wasm", { nativeBlas: false });
+      if (backend === "cpu") return selectBackend("cpu");
+      const selected = await selectBackend("wasm");
+      if (backend.startsWith("wasm-own-")) {
+        expect(blas!.useKernels(backend.slice("wasm-own-".length))).toBe(true);
+        expect(blas!.info().matmuls).toMatch(/^own /);
+      }
+      return selected;
+    });
+    // back to the default path for the next block
+    afterAll(() => void (backend.startsWith("wasm-own-") && defaultPath !== undefined && blas!.useKernels(defaultPath)));
 
     for (const [name, what] of cases) {
       it(`loadHfModel() reproduces the PyTorch reference logits to 1e-4: ${what}`, async () => {
