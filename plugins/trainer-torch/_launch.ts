@@ -29,7 +29,12 @@ export interface Launched {
   launcher: LauncherName;
   /** Resolves when every process has exited: the first failure (rank, code, signal), if any. */
   exited: Promise<{ failed?: { what: string; code: number | null; signal: NodeJS.Signals | null; stderr: string[] } }>;
-  /** SIGINT to every process group, then SIGKILL after `graceMs` for those still running. */
+  /**
+   * One line to rank 0's stdin (the online-ε answers; torchrun's workers inherit its stdin, and
+   * only rank 0 reads it). Does nothing once the processes are stopping or gone.
+   */
+  send(line: string): void;
+  /** SIGINT to every process group and the end of rank 0's stdin, then SIGKILL after `graceMs` for those still running. */
   stop(graceMs: number): void;
   /** SIGKILL to every process group now. */
   kill(): void;
@@ -126,11 +131,17 @@ export async function probeTorchrun(python: string, script: string): Promise<{ o
 export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (line: string) => void): Promise<Launched> {
   const port = await freePort();
   const children: Array<{ child: ChildProcess; what: string; stderr: string[] }> = [];
+  // rank 0's stdin (torchrun's, which its workers inherit): where the online-ε answers go
+  let input: NodeJS.WritableStream | undefined;
   const start = (args: string[], env: NodeJS.ProcessEnv, what: string, events: boolean) => {
-    const child = spawn(plan.python, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(plan.python, args, { env, stdio: [events ? "pipe" : "ignore", "pipe", "pipe"], detached: true });
     const entry = { child, what, stderr: [] as string[] };
-    if (events) createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", onLine);
-    else child.stdout?.resume();
+    if (events) {
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", onLine);
+      // a process that died closes its end: its exit is reported, not the write's EPIPE
+      child.stdin?.on("error", () => undefined);
+      input = child.stdin ?? undefined;
+    } else child.stdout?.resume();
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
       entry.stderr.push(line);
       if (entry.stderr.length > STDERR_LINES) entry.stderr.shift();
@@ -194,8 +205,12 @@ export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (
   return {
     launcher,
     exited,
+    send(line) {
+      if (input !== undefined && !(input as NodeJS.WritableStream & { writableEnded?: boolean }).writableEnded) input.write(`${line}\n`);
+    },
     stop(graceMs) {
       signalAll("SIGINT");
+      input?.end();
       killTimer = setTimeout(() => signalAll("SIGKILL"), graceMs);
       killTimer.unref();
     },

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CallOptions, type EventDraft, type JsonObject, type Logger, type TrainInput, writeFileAtomic, writeJsonAtomic } from "@ual/core";
@@ -166,9 +166,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   }
 
   const dir = join(setup.runDir, "torch");
-  const exchange = join(dir, "exchange");
-  await rm(exchange, { recursive: true, force: true });
-  await mkdir(exchange, { recursive: true });
+  await mkdir(dir, { recursive: true });
   const offsets = await writeTokens(dir, examples);
   // the samples and their ε, for people (the script reads plan.json)
   await writeFileAtomic(
@@ -187,7 +185,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     vocabSize: setup.tokenizer.vocabSize,
     examples: { ids: "ids.bin", labels: "labels.bin", offsets, pad: setup.tokenizer.pad, count: examples.length },
     epsilon: fixed,
-    online: online === undefined ? null : { shift: online.shift ?? "next-token", exchange },
+    online: online === undefined ? null : { shift: online.shift ?? "next-token" },
     schedule: batches,
     epochs,
     lr: lrs,
@@ -275,9 +273,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
           // the estimator sees the batch's samples one at a time in batch order, as trainer-tfjs feeds it
           const estimator = online as NonNullable<typeof online>;
           const epsilon = line.nll.map((nll) => estimator.next([nll])[0] as number);
-          const file = join(exchange, `eps-${String(line.step).padStart(6, "0")}.json`);
-          await writeFile(`${file}.tmp`, JSON.stringify({ epsilon, state: estimator.state() }));
-          await rename(`${file}.tmp`, file);
+          running.send(JSON.stringify({ step: line.step, epsilon, state: estimator.state() }));
           break;
         }
         case "step":

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EventDraft, Loss, LossSpec } from "@ual/core";
+import type { EventDraft, Loss, LossSpec, OnlineEstimator } from "@ual/core";
 import { loadTrainedModel } from "@ual/models";
 import { lossFromSpec, selectBackend } from "@ual/nn";
 import { readSafetensors } from "@ual/safetensors";
@@ -74,6 +74,48 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
     const eps = one.events.flatMap((e) => (e.type === "train.step" ? [e.epsilon!] : []));
     expect(Math.max(...eps.map((e) => e.max))).toBeCloseTo(0.3, 6);
   });
+
+  it("takes online ε over rank 0's stdin: 2 processes give 1 process's ε and losses, and a stop while rank 0 waits for ε ends the run cleanly", async () => {
+    // an online estimator as the plugins give one: ε from each sample's mean NLL, fed one sample at
+    // a time; its state records what it saw
+    const estimator = (onNext: (calls: number) => void = () => {}): OnlineEstimator & { nll: number[] } => {
+      const nll: number[] = [];
+      return {
+        mode: "online",
+        nll,
+        next(values) {
+          nll.push(...values);
+          onNext(nll.length);
+          return values.map((x) => Math.min(0.3, x / 20));
+        },
+        state: () => ({ seen: nll.length }),
+        restore: () => {},
+      };
+    };
+    const run = async (n: number) => {
+      const online = estimator();
+      const { trainer } = await makeTorchTrainer({ ...BASE, nprocPerNode: n, maxSteps: 3 }, { runDir: tempDir() });
+      const events = await drain(trainer, { samples: samplesOf(samples), online });
+      return { losses: losses(events), eps: events.flatMap((e) => (e.type === "train.step" ? [e.epsilon!.mean] : [])), nll: online.nll };
+    };
+    const [one, two] = [await run(1), await run(2)];
+    expect(one.nll.length).toBe(samples.length); // 16 samples in batches of 6, 6, 4: each once
+    expect(Math.max(...one.nll.map((x, i) => Math.abs(x - two.nll[i]!)))).toBeLessThan(1e-5);
+    expect(Math.max(...one.losses.map((x, i) => Math.abs(x - two.losses[i]!)))).toBeLessThan(1e-5);
+    expect(two.eps).toHaveLength(3);
+    two.eps.forEach((e, i) => expect(e).toBeCloseTo(one.eps[i]!, 6));
+    expect(Math.min(...two.eps)).toBeGreaterThan(0); // ε came from the NLL, not a default
+
+    // stop during step 2's exchange: rank 0 is blocked reading stdin; the plugin ends it with SIGINT
+    const controller = new AbortController();
+    const online = estimator((calls) => calls === 7 && controller.abort()); // step 2's first sample
+    const { trainer, logs } = await makeTorchTrainer({ ...BASE, nprocPerNode: 2, maxSteps: 3, graceSeconds: 40 }, { runDir: tempDir() });
+    const events: EventDraft[] = [];
+    for await (const event of trainer.train({ samples: samplesOf(samples), online }, { signal: controller.signal }) as AsyncIterable<EventDraft>) events.push(event);
+    expect(losses(events)).toHaveLength(1);
+    // the processes stopped by themselves at the step boundary (a SIGKILL after graceSeconds says nothing)
+    expect(logs.some((m) => m.startsWith("info: the processes stopped after step 1")), logs.join("\n")).toBe(true);
+  }, 120_000);
 
   it("trains with each loss stage on the CPU (DFT, EAFT, ASFT with the adapters off as the base, UAL+EAFT, EAFT sample-mean): finite losses that move the way each loss moves as the targets get likelier, on a repeated batch", async () => {
     const data = samples.slice(0, 8); // batch 8 of 8 samples: every step sees the same batch

@@ -5,7 +5,8 @@ rendezvous). The plugin does the tokenizing, the batch schedule and the lr sched
 TypeScript side and hands them over in the run directory (plan.json + token files), so this
 script needs no tokenizer and sees exactly the batches @ual/trainer-tfjs would.
 
-    python3 train.py <plan.json>     train (rank 0 writes JSON lines to stdout)
+    python3 train.py <plan.json>     train (rank 0 writes JSON lines to stdout, and reads the
+                                     online ε answers from stdin)
     python3 train.py --probe         check that torch (and torch.distributed) start
 
 Read it top to bottom: `setup` decides the device and the precision once and makes everything on
@@ -95,20 +96,24 @@ def all_sum(values, device):
     return t.cpu().tolist()
 
 
-def wait_for_epsilon(exchange, step, count):
-    """The plugin's answer to an `nll` line: ε for the global batch and the estimator's state."""
-    path = os.path.join(exchange, f"eps-{step:06d}.json")
-    delay = 0.0005
-    while not os.path.exists(path):
+def wait_for_epsilon(step, count):
+    """The plugin's answer to an `nll` line, one JSON line on rank 0's stdin: ε for the global
+    batch and the estimator's state. None when the run is stopping (the plugin ends the pipe when
+    it stops the processes)."""
+    line = sys.stdin.readline()
+    if line == "":
+        # the plugin ends stdin right after it sends SIGINT: give the handler a moment to run
+        deadline = time.monotonic() + 2.0
+        while not _stop["requested"] and time.monotonic() < deadline:
+            time.sleep(0.01)
         if _stop["requested"]:
             return None
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
-    with open(path) as f:
-        answer = json.load(f)
-    os.remove(path)
+        raise RuntimeError(f"stdin closed while waiting for step {step}'s ε (the plugin is gone)")
+    answer = json.loads(line)
+    if answer.get("step") != step:
+        raise RuntimeError(f"ε for step {answer.get('step')} arrived while waiting for step {step}'s")
     if len(answer["epsilon"]) != count:
-        raise RuntimeError(f"{path}: {len(answer['epsilon'])} ε values for a batch of {count}")
+        raise RuntimeError(f"{len(answer['epsilon'])} ε values arrived for step {step}'s batch of {count}")
     return answer
 
 
@@ -287,8 +292,9 @@ def _inputs(run, batch, group, step):
 def online_epsilon(run, batch, mine, groups, step):
     """ε for the global batch from the plugin's estimator (it stays the one authority, spec §4):
     a pass without gradient gives each sample's mean NLL — the training pass's own, since the
-    dropout masks are seeded per sample — gathered in global batch order, sent as one line; the
-    answer comes back as a file and is broadcast. None when stopped while waiting."""
+    dropout masks are seeded per sample — gathered in global batch order, sent as one line on
+    stdout; the answer comes back as one line on stdin and is broadcast. None when stopped while
+    waiting."""
     cap = -(-len(batch) // WORLD)
     local = torch.full((cap, 2), float("nan"), dtype=torch.float64, device=run.device)
     at = 0
@@ -311,7 +317,7 @@ def online_epsilon(run, batch, mine, groups, step):
                 if not math.isnan(p):
                     nll[int(p)] = value
         emit({"type": "nll", "step": step, "nll": nll})
-        answer = wait_for_epsilon(run.plan["online"]["exchange"], step, len(batch))
+        answer = wait_for_epsilon(step, len(batch))
         if answer is None:
             eps_all.fill_(float("nan"))
         else:
