@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
+import type { Writable } from "node:stream";
 
 /** How long the other ranks get to exit by themselves after one failed, before SIGTERM. */
 const FAILURE_GRACE_MS = 3000;
@@ -132,7 +133,7 @@ export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (
   const port = await freePort();
   const children: Array<{ child: ChildProcess; what: string; stderr: string[] }> = [];
   // rank 0's stdin (torchrun's, which its workers inherit): where the online-ε answers go
-  let input: NodeJS.WritableStream | undefined;
+  let input: Writable | undefined;
   const start = (args: string[], env: NodeJS.ProcessEnv, what: string, events: boolean) => {
     const child = spawn(plan.python, args, { env, stdio: [events ? "pipe" : "ignore", "pipe", "pipe"], detached: true });
     const entry = { child, what, stderr: [] as string[] };
@@ -206,7 +207,7 @@ export async function launch(plan: LaunchPlan, launcher: LauncherName, onLine: (
     launcher,
     exited,
     send(line) {
-      if (input !== undefined && !(input as NodeJS.WritableStream & { writableEnded?: boolean }).writableEnded) input.write(`${line}\n`);
+      if (input !== undefined && !input.writableEnded) input.write(`${line}\n`);
     },
     stop(graceMs) {
       signalAll("SIGINT");
