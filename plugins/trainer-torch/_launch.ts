@@ -93,6 +93,27 @@ function torchrunArgs(plan: LaunchPlan, port: number): string[] {
   return ["-m", "torch.distributed.run", "--nproc_per_node", String(plan.nprocPerNode), "--nnodes", String(plan.nnodes), "--node_rank", String(plan.nodeRank), ...rendezvous, plan.script, ...plan.args];
 }
 
+/** `'word'` where a shell would split or expand it. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The command that starts `plan` on a machine by hand (launcher `none`): the script itself for one
+ * process on one machine, else torchrun with this machine's `--node_rank` (every machine runs it
+ * with its own). One rendezvous port, 29500 (torchrun's default), unless `rdzvEndpoint` names one.
+ *
+ * @example
+ * ```ts
+ * commandLine({ python: "python3", script: "/x/train.py", args: ["/r/plan.json"], nprocPerNode: 4, nnodes: 1, nodeRank: 0, runId: "r", threadsPerProcess: 4 });
+ * // "python3 -m torch.distributed.run --nproc_per_node 4 --nnodes 1 --node_rank 0 --master_addr 127.0.0.1 --master_port 29500 /x/train.py /r/plan.json"
+ * ```
+ */
+export function commandLine(plan: LaunchPlan): string {
+  const words = plan.nprocPerNode === 1 && plan.nnodes === 1 ? [plan.python, plan.script, ...plan.args] : [plan.python, ...torchrunArgs(plan, 29500)];
+  return words.map(shellWord).join(" ");
+}
+
 /**
  * Whether torchrun starts here: one process, the script's `--probe` (which opens the env://
  * process group and does one all_reduce). Debian's torch 1.13 under Python 3.11 fails at start

@@ -10,7 +10,7 @@ import { createBatchSchedule, type Example, fingerprintExamples, readTrainingExa
 import { newestCheckpoint, readTorchTrainerState, removeStaleTemporaries } from "./_checkpoints.ts";
 import { createEventQueue } from "./_event_queue.ts";
 import type { TorchPython } from "./find_torch_python.ts";
-import { launch, type LauncherName, probeTorchrun } from "./_launch.ts";
+import { commandLine, launch, type LauncherName, probeTorchrun } from "./_launch.ts";
 import { planLoss } from "./_plan_loss.ts";
 import type { TrainerTorchOptions } from "./options.ts";
 
@@ -54,7 +54,7 @@ let torchrunWorks: Promise<{ ok: true } | { ok: false; reason: string }> | undef
 /** `launcher: auto` probes torchrun once per process (a second or two) and remembers the answer. */
 async function chooseLauncher(setup: TorchSetup): Promise<{ launcher: LauncherName; why: string }> {
   const wanted = setup.options.launcher;
-  if (wanted === "processes") return { launcher: "processes", why: "launcher: processes" };
+  if (wanted === "processes" || wanted === "none") return { launcher: "processes", why: "launcher: processes" };
   torchrunWorks ??= probeTorchrun(setup.python.command, SCRIPT);
   const probe = await torchrunWorks;
   if (probe.ok) return { launcher: "torchrun", why: "torchrun passed its probe" };
@@ -111,6 +111,9 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   const examples = await readTrainingExamples(input.samples({ signal }), setup.tokenizer, { template: setup.chatFormat, maskPrompt: options.maskPrompt, maxLength: setup.maxLength }, call, { logger, name });
 
   const online = input.online;
+  if (options.launcher === "none" && online !== undefined) {
+    throw new Error(`${name}: launcher none cannot train with an online estimator (its ε comes step by step over the processes' pipes); rate the samples before training (an estimator with a mapper) or use another launcher`);
+  }
   let fixed: number[] | null = null;
   if (input.smoothing !== undefined) {
     fixed = examples.map((e) => {
@@ -208,6 +211,24 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
     distributedBackend: options.distributedBackend === "auto" ? (options.device === "cuda" ? "nccl" : "gloo") : options.distributedBackend,
   };
   await writeJsonAtomic(join(dir, "plan.json"), plan);
+  const launchPlan = {
+    script: SCRIPT,
+    args: [join(dir, "plan.json")],
+    nprocPerNode: options.nprocPerNode,
+    nnodes: options.nnodes,
+    nodeRank: options.nodeRank,
+    ...(options.rdzvEndpoint !== undefined ? { rdzvEndpoint: options.rdzvEndpoint } : {}),
+    runId: setup.runId,
+    threadsPerProcess,
+  };
+  if (options.launcher === "none") {
+    const command = commandLine({ ...launchPlan, python: options.python ?? "python3" });
+    throw new Error(
+      `${name}: launcher none: the run is prepared in ${dir} (plan.json, ids.bin, labels.bin: ${examples.length} samples, ${totalSteps} steps${resume !== undefined ? `, resuming from ${resume}` : ""}) and nothing was started. ` +
+        `On the training machine (Python with torch and numpy; it must see ${setup.init} and ${checkpoints}${options.nnodes > 1 ? "; each machine with its own --node_rank" : ""}) run\n  ${command}\n` +
+        `then run this manifest again: it goes on from the checkpoints that command wrote.`,
+    );
+  }
 
   const { launcher, why } = await chooseLauncher(setup);
   logger.info(
@@ -221,17 +242,7 @@ export async function* trainTorch(setup: TorchSetup, input: TrainInput, call: Ca
   const queue = createEventQueue<ScriptLine>();
   let scriptError: string | undefined;
   const running = await launch(
-    {
-      python: setup.python.command,
-      script: SCRIPT,
-      args: [join(dir, "plan.json")],
-      nprocPerNode: options.nprocPerNode,
-      nnodes: options.nnodes,
-      nodeRank: options.nodeRank,
-      ...(options.rdzvEndpoint !== undefined ? { rdzvEndpoint: options.rdzvEndpoint } : {}),
-      runId: setup.runId,
-      threadsPerProcess,
-    },
+    { ...launchPlan, python: setup.python.command },
     launcher,
     (line) => {
       if (!line.startsWith("{")) return logger.debug(`script: ${line}`);

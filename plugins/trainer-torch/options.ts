@@ -61,9 +61,15 @@ export const trainerTorchOptions = z.strictObject({
   /**
    * Who starts the processes: `auto` (default) probes `torchrun` (as `python -m
    * torch.distributed.run`) and uses it when it starts, else starts the processes itself with the
-   * same env:// rendezvous; `torchrun` or `processes` insist on one.
+   * same env:// rendezvous; `torchrun` or `processes` insist on one. `none` starts nothing: it
+   * writes the run (`<run>/torch/plan.json` and its token files) for a training machine without
+   * Node — a GPU cluster's nodes — and ends the training stage with an error that gives the command
+   * to run there; run the manifest again once that command has finished and it goes on from the
+   * checkpoints it wrote. The plan's paths are this machine's (`init`, `checkpointsDir`; relative
+   * paths are read from the plan's folder), so the training machine must see them or the plan be
+   * edited; `device: cuda` is not checked here, and an online estimator cannot be used.
    */
-  launcher: z.enum(["auto", "torchrun", "processes"]).default("auto"),
+  launcher: z.enum(["auto", "torchrun", "processes", "none"]).default("auto"),
   /** The Python interpreter with torch; default: `$UAL_TORCH_PYTHON`, else the first of `python3` and `/usr/bin/python3` that imports torch. */
   python: z.string().min(1).optional(),
   /** torch CPU threads per process; `auto` (default): the cores divided among this machine's processes. */

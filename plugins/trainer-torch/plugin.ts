@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { definePlugin, type JsonObject, type Trainer } from "@ual/core";
 import { HF_ARCHITECTURES, type LoraFamily, loadTokenizer, readHfChatTemplate, resolveChatFormat, resolveLoraOptions } from "@ual/models";
-import { findTorchPython } from "./find_torch_python.ts";
+import { findTorchPython, type TorchPython } from "./find_torch_python.ts";
 import { SCRIPT, trainTorch } from "./_train_run.ts";
 import { trainerTorchOptions } from "./options.ts";
 
@@ -18,6 +18,11 @@ function checkConfig(python: string, folder: string): Promise<void> {
       error ? reject(new Error(`${NAME}: ${stderr.trim() || error.message}`)) : resolve(),
     ),
   );
+}
+
+/** A Python that only reads config.json here (launcher none: torch is the training machine's business). */
+function withoutTorch(command: string): TorchPython {
+  return { command, executable: command, python: "?", torch: "(none here: launcher none)", cuda: false };
 }
 
 /** The init folder's config.json, its family and context length; an unknown architecture is an error naming it. */
@@ -79,9 +84,11 @@ export const plugin = definePlugin({
     const chatFormat = resolveChatFormat(options.template, await readHfChatTemplate(init), init);
     const maxLength = options.maxLength ?? model.contextLength;
     if (maxLength > model.contextLength) throw new Error(`${NAME}: maxLength ${maxLength} exceeds the model's context length ${model.contextLength}`);
-    const python = await findTorchPython(options.python === undefined ? undefined : options.python.includes("/") ? context.resolvePath(options.python) : options.python);
+    const explicitPython = options.python === undefined ? undefined : options.python.includes("/") ? context.resolvePath(options.python) : options.python;
+    // launcher none trains elsewhere: this machine needs only a Python for the config check
+    const python = options.launcher === "none" ? await findTorchPython(explicitPython).catch(() => withoutTorch(explicitPython ?? "python3")) : await findTorchPython(explicitPython);
     await checkConfig(python.command, init);
-    if (options.device === "cuda" && !python.cuda) {
+    if (options.device === "cuda" && !python.cuda && options.launcher !== "none") {
       throw new Error(`${NAME}: device cuda, but torch ${python.torch} of ${python.executable} sees no CUDA device (torch.cuda.is_available() is false); use device: cpu or a CUDA build of torch`);
     }
     const tokenizerFiles = tokenizerFile === undefined ? [] : [tokenizerFile, join(dirname(tokenizerFile), "tokenizer_config.json")].filter((f) => existsSync(f));

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventDraft, Loss, LossSpec, OnlineEstimator } from "@ual/core";
 import { loadTrainedModel } from "@ual/models";
@@ -6,7 +7,8 @@ import { lossFromSpec, selectBackend } from "@ual/nn";
 import { readSafetensors } from "@ual/safetensors";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./_launch.ts";
-import { arithmetic, drain, HAS_TORCH, losses, makeTinyGpt2, makeTorchTrainer, samplesOf, tempDir, TINY_LLAMA } from "./_test_helpers.ts";
+import { SCRIPT } from "./_train_run.ts";
+import { arithmetic, drain, HAS_TORCH, losses, makeTinyGpt2, makeTorchTrainer, PYTHON, samplesOf, tempDir, TINY_LLAMA } from "./_test_helpers.ts";
 
 const samples = arithmetic(16);
 // ε per sample from a mapper (any fixed values in [0, 0.3])
@@ -199,6 +201,35 @@ describe.skipIf(!HAS_TORCH)(`@ual/trainer-torch${skipped}`, () => {
       else process.env.GLOO_SOCKET_IFNAME = saved;
     }
   }, 180_000);
+
+  it("launcher none prepares the run and starts nothing; its printed command trains what launcher processes does, and the manifest run again goes on from its checkpoint", async () => {
+    const options = { ...BASE, nprocPerNode: 1, maxSteps: 3 };
+    const reference = losses(await drain((await makeTorchTrainer(options, { runDir: tempDir() })).trainer, { samples: samplesOf(samples), smoothing }));
+    const dir = tempDir();
+    const prepare = async () => drain((await makeTorchTrainer({ ...options, launcher: "none" }, { runDir: dir })).trainer, { samples: samplesOf(samples), smoothing });
+    const error = await prepare().then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(/launcher none: the run is prepared in .*torch \(plan\.json, ids\.bin, labels\.bin: 16 samples, 3 steps\) and nothing was started/);
+    expect(existsSync(join(dir, "checkpoints"))).toBe(false);
+    const command = /\n {2}(.+)\n/.exec(error!.message)![1]!.split(" ");
+    expect(command.slice(0, 2)).toEqual([PYTHON, SCRIPT]);
+    // what the user runs on the training machine, by hand: the script's JSON lines on stdout
+    const out = execFileSync(command[0]!, command.slice(1), { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    const steps = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { type: string; loss?: number });
+    expect(steps.filter((l) => l.type === "step").map((l) => l.loss)).toEqual(reference);
+    // the same manifest again: the finished checkpoint is the trainer's result, nothing is started
+    const again = await prepare();
+    expect(again).toEqual([{ type: "checkpoint", step: 3, path: join(dir, "checkpoints", "step-000003") }]);
+  }, 120_000);
+
+  it("launcher none prepares a cuda run on a machine without CUDA (the training machine checks it) and refuses an online estimator", async () => {
+    const dir = tempDir();
+    const { trainer } = await makeTorchTrainer({ ...BASE, device: "cuda", nprocPerNode: 4, launcher: "none" }, { runDir: dir });
+    await expect(drain(trainer, { samples: samplesOf(samples), smoothing })).rejects.toThrow(/-m torch\.distributed\.run --nproc_per_node 4 --nnodes 1 --node_rank 0 .*train\.py .*plan\.json/);
+    const plan = JSON.parse(readFileSync(join(dir, "torch", "plan.json"), "utf8")) as Record<string, unknown>;
+    expect([plan.device, plan.precision, plan.distributedBackend, plan.gradientCheckpointing]).toEqual(["cuda", "auto", "nccl", true]);
+    const online: OnlineEstimator = { mode: "online", next: (v) => [...v], state: () => ({}), restore: () => {} };
+    await expect(drain(trainer, { samples: samplesOf(samples), online })).rejects.toThrow(/launcher none cannot train with an online estimator/);
+  });
 
   it("a full fine-tune of a GPT-2 folder writes an HF folder that loadTrainedModel reads, with the trained weights", async () => {
     const folder = makeTinyGpt2(join(tempDir(), "gpt2"));

@@ -178,6 +178,10 @@ def setup(plan_path):
     run.base = os.path.dirname(os.path.abspath(plan_path))
     with open(plan_path) as f:
         run.plan = plan = json.load(f)
+    for key in ("init", "checkpointsDir", "resume"):
+        # the plugin writes absolute paths; a plan edited for another machine may say them relative to itself
+        if plan.get(key) and not os.path.isabs(plan[key]):
+            plan[key] = os.path.normpath(os.path.join(run.base, plan[key]))
     torch.set_num_threads(max(1, int(plan.get("threadsPerProcess", 1))))
     run.device = device = choose_device(plan["device"])
     run.precision = choose_precision(plan.get("precision", "auto"), device)
