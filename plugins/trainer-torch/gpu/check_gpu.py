@@ -20,7 +20,8 @@ at 1.0), bf16, SDPA and gradient checkpointing, with plain cross-entropy on ever
 tokens/s over steps 4..20; peak = torch.cuda.max_memory_allocated.
 
 UAL_CHECK_DEVICE=cpu runs the ual and table phases on the CPU (a dry run of this script on a small
-model: gpu_check_test.ts does it, so that the one GPU call does not fail on a typo).
+model: gpu_check_test.ts does it, so that the one GPU call does not fail on a typo); UAL_CHECK_STEPS
+runs the first N steps only (the README's CPU measurement of a 7B LoRA step's peak memory).
 """
 import json
 import os
@@ -73,6 +74,8 @@ def ual(folder, out_path):
                 examples={**spec, "ids": os.path.join(PREPARED, spec["ids"]), "labels": os.path.join(PREPARED, spec["labels"])})
     if DEVICE != "cuda":
         plan["threadsPerProcess"] = os.cpu_count() or 1
+    count = int(os.environ.get("UAL_CHECK_STEPS", plan["totalSteps"]))  # fewer: a 7B step on a CPU takes minutes
+    plan.update(totalSteps=count, schedule=plan["schedule"][:count], lr=plan["lr"][:count], epochs=plan["epochs"][:count])
     plan_path = os.path.join(work, "plan.json")
     with open(plan_path, "w") as f:
         json.dump(plan, f)
@@ -84,7 +87,7 @@ def ual(folder, out_path):
     if proc.returncode != 0 or len(steps) != plan["totalSteps"]:
         result["error"] = f"train.py exited with {proc.returncode} after {len(steps)} of {plan['totalSteps']} steps: " + (proc.stderr[-1500:] or proc.stdout[-1500:])
         return _write(out_path, result)
-    timed = steps[SKIP:]
+    timed = steps[SKIP:] or steps
     peak = max(step.get("peakMemory", 0) for step in steps) if DEVICE == "cuda" else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     ready = next(line for line in lines if line["type"] == "ready")
     result.update({"tokensPerSecond": sum(s["tokens"] for s in timed) / sum(s["seconds"] for s in timed), "peakGiB": peak / GIB,

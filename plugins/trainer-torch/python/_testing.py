@@ -2,11 +2,12 @@
 folders of a given shape, and a guard that fails on any op mixing tensors of two devices."""
 import json
 import os
+import struct
 
 import torch
 from torch.overrides import TorchFunctionMode
 
-from _safetensors import write_safetensors
+from _safetensors import _NAMES
 
 
 def llama_config(**overrides):
@@ -38,18 +39,47 @@ def llama_shapes(c):
     return shapes
 
 
-def write_random_model(folder, config, seed=0, dtype=torch.float32, device="cpu"):
-    """A random Llama-family folder (config.json + model.safetensors) in `dtype`."""
+def _random_tensor(name, shape, g, device):
+    if len(shape) == 1 and name.endswith("norm.weight"):
+        return 1 + 0.1 * torch.randn(shape, generator=g, device=device)
+    return torch.randn(shape, generator=g, device=device) * (0.5 / shape[-1] ** 0.5 if len(shape) == 2 else 0.1)
+
+
+def write_random_model(folder, config, seed=0, dtype=torch.float32, device="cpu", shard_bytes=None):
+    """A random Llama-family folder (config.json + model.safetensors) in `dtype`. With
+    `shard_bytes`, in shards of at most that size (or one tensor) and their index, as transformers
+    saves large models. Written one tensor at a time: a 7B-shaped model needs one tensor's memory."""
     os.makedirs(folder, exist_ok=True)
     g = torch.Generator(device=device).manual_seed(seed)
-    tensors = {}
+    size = torch.empty(0, dtype=dtype).element_size()
+    shards, at = [[]], 0
     for name, shape in llama_shapes(config):
-        if len(shape) == 1 and name.endswith("norm.weight"):
-            t = 1 + 0.1 * torch.randn(shape, generator=g, device=device)
-        else:
-            t = torch.randn(shape, generator=g, device=device) * (0.5 / shape[-1] ** 0.5 if len(shape) == 2 else 0.1)
-        tensors[name] = t.to(dtype)
-    write_safetensors(os.path.join(folder, "model.safetensors"), tensors, {"format": "pt"})
+        n = size * int(torch.Size(shape).numel())
+        if shard_bytes is not None and shards[-1] and at + n > shard_bytes:
+            shards.append([])
+            at = 0
+        shards[-1].append((name, shape))
+        at += n
+    files = ["model.safetensors"] if len(shards) == 1 else [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
+    for file, members in zip(files, shards):
+        header, offset = {}, 0
+        for name, shape in members:
+            n = size * int(torch.Size(shape).numel())
+            header[name] = {"dtype": _NAMES[dtype], "shape": list(shape), "data_offsets": [offset, offset + n]}
+            offset += n
+        header["__metadata__"] = {"format": "pt"}
+        text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+        text += b" " * (-len(text) % 8)
+        with open(os.path.join(folder, file), "wb") as f:
+            f.write(struct.pack("<Q", len(text)))
+            f.write(text)
+            for name, shape in members:
+                t = _random_tensor(name, shape, g, device).to(dtype).to("cpu").contiguous()
+                f.write(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    if len(files) > 1:
+        index = {"metadata": {}, "weight_map": {name: file for file, members in zip(files, shards) for name, _ in members}}
+        with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
+            json.dump(index, f)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f)
     return folder
