@@ -1,13 +1,10 @@
 import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
-
-function field(json: Record<string, unknown>, keys: readonly string[], where: string): number {
-  for (const key of keys) if (typeof json[key] === "number") return json[key] as number;
-  throw new Error(`${where}: "${keys[0]}" must be a number, got ${JSON.stringify(json[keys[0] as string])}`);
-}
+import { type HfGpt2Spec, hfModelSpec } from "./hf_model_spec.ts";
 
 /**
- * Reads a Hugging Face `config.json` of a `GPT2LMHeadModel`. An activation other than GELU's tanh
- * approximation is an error, since that is the only one the model computes.
+ * Reads a Hugging Face `config.json` of a `GPT2LMHeadModel` (through `hfModelSpec`, the one
+ * reader of a config). An activation other than GELU's tanh approximation is an error, since that
+ * is the only one the model computes.
  *
  * @example
  * ```ts
@@ -17,20 +14,10 @@ function field(json: Record<string, unknown>, keys: readonly string[], where: st
  * ```
  */
 export function gpt2ConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<Gpt2Config> {
-  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : undefined;
-  if (architecture !== "GPT2LMHeadModel") throw new Error(`${where}: architecture ${architecture ?? "(none)"} is not GPT2LMHeadModel`);
-  const act = json.activation_function;
-  if (act !== undefined && act !== "gelu_new" && act !== "gelu_pytorch_tanh") {
-    throw new Error(`${where}: activation_function "${String(act)}" is not supported; GPT-2 uses "gelu_new"`);
-  }
-  const config: Gpt2Config = {
-    vocabSize: field(json, ["vocab_size"], where),
-    contextLength: field(json, ["n_positions", "n_ctx"], where),
-    dModel: field(json, ["n_embd"], where),
-    layers: field(json, ["n_layer"], where),
-    heads: field(json, ["n_head"], where),
-  };
-  if (typeof json.layer_norm_epsilon === "number") config.layerNormEpsilon = json.layer_norm_epsilon;
+  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "(none)";
+  if (architecture !== "GPT2LMHeadModel") throw new Error(`${where}: architecture ${architecture} is not GPT2LMHeadModel`);
+  const spec = hfModelSpec(json, where) as HfGpt2Spec;
+  const config: Gpt2Config = { vocabSize: spec.vocab, contextLength: spec.context, dModel: spec.hidden, layers: spec.layers, heads: spec.heads, layerNormEpsilon: spec.normEps };
   if (typeof json.initializer_range === "number") config.initStd = json.initializer_range;
   return resolveGpt2Config(config);
 }

@@ -1,3 +1,5 @@
+import { type HfLlamaSpec, hfModelSpec, LLAMA_ARCHITECTURES } from "./hf_model_spec.ts";
+
 /** The shape of a Llama-family model (Hugging Face `LlamaConfig` names in the comments). */
 export interface LlamaConfig {
   /** Logit width and embedding rows (`vocab_size`). */
@@ -28,8 +30,6 @@ export interface LlamaConfig {
   initStd?: number;
 }
 
-/** The Hugging Face `architectures` entries read as a Llama-family model. */
-export const LLAMA_ARCHITECTURES = ["LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"] as const;
 
 /**
  * Checks a config and fills in its defaults, with errors that say which field is wrong.
@@ -66,20 +66,12 @@ export function resolveLlamaConfig(config: LlamaConfig): Required<LlamaConfig> {
   return full;
 }
 
-function field(json: Record<string, unknown>, key: string, where: string): number {
-  const value = json[key];
-  if (typeof value !== "number") throw new Error(`${where}: "${key}" must be a number, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function optionalNumber(json: Record<string, unknown>, key: string, where: string): number | undefined {
-  return json[key] === undefined || json[key] === null ? undefined : field(json, key, where);
-}
-
 /**
- * Reads a Hugging Face `config.json` of a Llama, Mistral or Qwen2 model. Settings we do not
- * implement (RoPE scaling, a sliding window shorter than the sequence) are errors rather than
- * silently different numbers.
+ * Reads a Hugging Face `config.json` of a Llama, Mistral or Qwen2 model (through `hfModelSpec`,
+ * the one reader of a config). What this tfjs Llama does not compute is an error rather than a
+ * silently different model: RoPE scaling (`llama3`, `linear`; @ual/trainer-torch trains those).
+ * Mistral's sliding window is honoured by capping `contextLength` at it: over at most W tokens,
+ * full causal attention is the windowed one.
  *
  * @example
  * ```ts
@@ -92,35 +84,28 @@ function optionalNumber(json: Record<string, unknown>, key: string, where: strin
  * ```
  */
 export function llamaConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<LlamaConfig> {
-  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : undefined;
-  if (architecture === undefined || !(LLAMA_ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw new Error(`${where}: architecture ${architecture ?? "(none)"} is not a Llama-family one (${LLAMA_ARCHITECTURES.join(", ")})`);
+  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "(none)";
+  if (!(LLAMA_ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`${where}: architecture ${architecture} is not a Llama-family one (${LLAMA_ARCHITECTURES.join(", ")})`);
+  const spec = hfModelSpec(json, where) as HfLlamaSpec;
+  if (spec.rope.type !== "default") {
+    const key = json.rope_parameters !== undefined && json.rope_parameters !== null ? "rope_parameters" : "rope_scaling";
+    throw new Error(`${where}: RoPE of type ${spec.rope.type} (${key}) is not supported by @ual/models' tfjs Llama, which computes plain RoPE (@ual/trainer-torch trains it)`);
   }
-  if (json.rope_scaling !== undefined && json.rope_scaling !== null) {
-    throw new Error(`${where}: rope_scaling ${JSON.stringify(json.rope_scaling)} is not supported; only plain RoPE is`);
-  }
-  if (json.hidden_act !== undefined && json.hidden_act !== "silu") {
-    throw new Error(`${where}: hidden_act "${String(json.hidden_act)}" is not supported; the SwiGLU MLP uses "silu"`);
-  }
-  const heads = field(json, "num_attention_heads", where);
   const config: LlamaConfig = {
-    vocabSize: field(json, "vocab_size", where),
-    dModel: field(json, "hidden_size", where),
-    ffnDim: field(json, "intermediate_size", where),
-    layers: field(json, "num_hidden_layers", where),
-    heads,
-    kvHeads: optionalNumber(json, "num_key_value_heads", where) ?? heads,
-    tieWordEmbeddings: json.tie_word_embeddings === true,
-    attentionBias: architecture === "Qwen2ForCausalLM" || json.attention_bias === true,
+    vocabSize: spec.vocab,
+    dModel: spec.hidden,
+    ffnDim: spec.ffn,
+    layers: spec.layers,
+    heads: spec.heads,
+    kvHeads: spec.kvHeads,
+    headDim: spec.headDim,
+    contextLength: spec.slidingWindow === null ? spec.context : Math.min(spec.context, spec.slidingWindow),
+    rmsNormEpsilon: spec.normEps,
+    ropeTheta: spec.rope.theta,
+    tieWordEmbeddings: spec.tied,
+    attentionBias: spec.attentionBias,
   };
-  const optional = {
-    headDim: optionalNumber(json, "head_dim", where),
-    contextLength: optionalNumber(json, "max_position_embeddings", where),
-    rmsNormEpsilon: optionalNumber(json, "rms_norm_eps", where),
-    ropeTheta: optionalNumber(json, "rope_theta", where),
-    initStd: optionalNumber(json, "initializer_range", where),
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
+  if (typeof json.initializer_range === "number") config.initStd = json.initializer_range;
   return resolveLlamaConfig(config);
 }
 

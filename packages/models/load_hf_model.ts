@@ -4,7 +4,8 @@ import { createGpt2, type Gpt2Model } from "./create_gpt2.ts";
 import { createLlama, type LlamaModel } from "./create_llama.ts";
 import { gpt2ConfigFromHf } from "./gpt2_hf_config.ts";
 import { loadHfTokenizer } from "./hf_tokenizer.ts";
-import { LLAMA_ARCHITECTURES, llamaConfigFromHf } from "./llama_config.ts";
+import { hfModelSpec } from "./hf_model_spec.ts";
+import { llamaConfigFromHf } from "./llama_config.ts";
 import { loadHfWeights } from "./load_hf_weights.ts";
 import { chatTemplateOf, readJsonIfPresent, tokenText } from "./_tokenizer_config.ts";
 import type { Tokenizer } from "./tokenizer.ts";
@@ -34,9 +35,6 @@ export interface LoadHfModelOptions {
   signal?: AbortSignal;
 }
 
-/** The `architectures` entries {@linkcode loadHfModel} understands. */
-export const HF_ARCHITECTURES = ["GPT2LMHeadModel", ...LLAMA_ARCHITECTURES] as const;
-
 // Buffers in Hugging Face files that are not weights (causal masks, RoPE frequency tables).
 const GPT2_BUFFER = /(^|\.)attn\.(masked_)?bias$/;
 const LLAMA_BUFFER = /\.rotary_emb\.inv_freq$/;
@@ -64,13 +62,11 @@ export async function loadHfModel(path: string, options: LoadHfModelOptions = {}
   const configPath = join(path, "config.json");
   const hfConfig = await readJsonIfPresent(configPath);
   if (hfConfig === undefined) throw new Error(`${path}: no config.json; expected a Hugging Face model folder`);
-  const architecture = Array.isArray(hfConfig.architectures) ? String(hfConfig.architectures[0]) : "(none)";
-  if (!(HF_ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw new Error(`${configPath}: architecture ${architecture} is not supported (supported: ${HF_ARCHITECTURES.join(", ")})`);
-  }
+  // the one reading of a config (an unsupported architecture or setting names its key here)
+  const spec = hfModelSpec(hfConfig, configPath);
   const trainable = options.trainable ?? true;
   let loaded: HfCausalLm;
-  if (architecture === "GPT2LMHeadModel") {
+  if (spec.family === "gpt2") {
     const model = createGpt2(gpt2ConfigFromHf(hfConfig, configPath), { init: "zeros" });
     if (!trainable) for (const v of model.variables.values()) v.trainable = false;
     try {

@@ -25,6 +25,7 @@ export * from "./generate.ts";
 export * from "./generate_in_batches.ts";
 export * from "./score_continuations.ts";
 export * from "./load_trained_model.ts";
+export * from "./hf_model_spec.ts";
 export * from "./llama_config.ts";
 export * from "./create_llama.ts";
 export * from "./gpt2_hf_config.ts";

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { definePlugin, type JsonObject, type Trainer } from "@ual/core";
-import { HF_ARCHITECTURES, type LoraFamily, loadTokenizer, readHfChatTemplate, resolveChatFormat, resolveLoraOptions } from "@ual/models";
+import { type HfModelSpec, hfModelSpec, type LoraFamily, loadTokenizer, readHfChatTemplate, resolveChatFormat, resolveLoraOptions } from "@ual/models";
 import { findTorchPython, type TorchPython } from "./find_torch_python.ts";
 import { SCRIPT, trainTorch } from "./_train_run.ts";
 import { trainerTorchOptions } from "./options.ts";
@@ -25,7 +25,7 @@ function withoutTorch(command: string): TorchPython {
   return { command, executable: command, python: "?", torch: "(none here: launcher none)", cuda: false };
 }
 
-/** The init folder's config.json, its family and context length; an unknown architecture is an error naming it. */
+/** The init folder's config.json and @ual/models' reading of it (the same as python/_config.py's, which runs too); an unsupported architecture or setting is an error naming it. */
 async function readInit(folder: string): Promise<{ config: JsonObject; family: LoraFamily; contextLength: number; vocabSize: number }> {
   const path = join(folder, "config.json");
   let config: JsonObject;
@@ -34,13 +34,13 @@ async function readInit(folder: string): Promise<{ config: JsonObject; family: L
   } catch (error) {
     throw new Error(`${NAME}: init ${folder} is not a Hugging Face model folder (${path}: ${(error as Error).message})`);
   }
-  const architecture = Array.isArray(config.architectures) ? String(config.architectures[0]) : "(none)";
-  if (!(HF_ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw new Error(`${NAME}: ${path}: architecture ${architecture} is not supported (supported: ${HF_ARCHITECTURES.join(", ")})`);
+  let spec: HfModelSpec;
+  try {
+    spec = hfModelSpec(config, path);
+  } catch (error) {
+    throw new Error(`${NAME}: ${(error as Error).message}`);
   }
-  const family: LoraFamily = architecture === "GPT2LMHeadModel" ? "gpt2" : "llama";
-  const context = family === "gpt2" ? config.n_positions : config.max_position_embeddings;
-  return { config, family, contextLength: typeof context === "number" ? context : 2048, vocabSize: Number(config.vocab_size) };
+  return { config, family: spec.family, contextLength: spec.context, vocabSize: spec.vocab };
 }
 
 /**

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hfModelSpec } from "@ual/models";
 import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
 
 // python/check.py prints what this package's PyTorch code computes; the reference values are
@@ -12,6 +13,7 @@ import { HAS_TORCH, PYTHON } from "./_test_helpers.ts";
 const CHECK = fileURLToPath(new URL("./python/check.py", import.meta.url));
 const NN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/loss_reference.json", import.meta.url));
 const TOKEN_FIXTURE = fileURLToPath(new URL("../../packages/nn/fixtures/token_loss_reference.json", import.meta.url));
+const CONFIG_CASES = fileURLToPath(new URL("../../packages/models/fixtures/hf_config_cases.json", import.meta.url));
 const PARITY = (name: string) => fileURLToPath(new URL(`../../packages/models/fixtures/parity/${name}`, import.meta.url));
 
 function check(...args: string[]): Promise<unknown> {
@@ -40,8 +42,26 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
   // every interpreter start imports torch (~1.5 s): all of them at once, before the checks
   const results = new Map<string, unknown>();
   beforeAll(async () => {
-    const jobs: Array<[string, string[]]> = [["loss", ["loss", NN_FIXTURE]], ["tokenLoss", ["token-loss", TOKEN_FIXTURE]], ...models.map(([model, adapter]): [string, string[]] => [model, ["logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])]])];
+    const jobs: Array<[string, string[]]> = [["loss", ["loss", NN_FIXTURE]], ["tokenLoss", ["token-loss", TOKEN_FIXTURE]], ["configCases", ["config-cases", CONFIG_CASES]], ...models.map(([model, adapter]): [string, string[]] => [model, ["logits", PARITY(model), ...(adapter ? [PARITY(adapter)] : [])]])];
     await Promise.all(jobs.map(async ([key, args]) => results.set(key, await check(...args))));
+  });
+
+  it("python/_config.py reads every config of @ual/models' shared cases as hfModelSpec() does: the same spec (transformers 4 and 5 RoPE spellings, Mistral's window, Qwen2's biases), the same refusal word for word", () => {
+    const camel = (value: unknown): unknown =>
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camel(v)]))
+        : value;
+    const cases = JSON.parse(readFileSync(CONFIG_CASES, "utf8")) as Array<{ name: string; config: Record<string, unknown>; spec?: unknown; error?: string }>;
+    const read = results.get("configCases") as Array<{ name: string; spec?: unknown; error?: string }>;
+    expect(read.map((r) => r.name)).toEqual(cases.map((c) => c.name));
+    cases.forEach((c, i) => {
+      const python = read[i]!;
+      if (c.error !== undefined) expect(python.error, c.name).toBe(c.error);
+      else expect(camel(python.spec), c.name).toEqual(c.spec);
+      // and @ual/models reads it the same way, so the two sides cannot disagree
+      if (c.error !== undefined) expect(() => hfModelSpec(c.config, "cfg.json"), c.name).toThrow(python.error!);
+      else expect(hfModelSpec(c.config, "cfg.json"), c.name).toEqual(camel(python.spec));
+    });
   });
 
   it("smoothed_cross_entropy_per_sample() matches @ual/nn's fixture (spec §3.1 vector included): both conventions, both denominators, loss and gradient", () => {

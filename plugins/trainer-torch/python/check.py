@@ -22,6 +22,9 @@ of the GPU path. Each command prints one JSON object.
     python3 check.py precision <work dir>              bf16 autocast against fp32 (loss, gradients)
     python3 check.py window <work dir>                 Mistral's sliding window, and llama3 RoPE
     python3 check.py memory <work dir> <B> <T> <ckpt>  the memory estimate against measured peak RSS
+    python3 check.py config-cases <hf_config_cases.json>
+                                                       _config.model_spec of each case's config.json
+                                                       (its spec, or its refusal's message)
 """
 import json
 import os
@@ -371,9 +374,25 @@ def memory(work, batch, time_, ckpt):
                       "estimate": e, "estimatedStep": e["activations"] + e["logits + loss"] + e["LoRA + gradients + AdamW"]}))
 
 
+def config_cases(path):
+    """What this package's reader makes of each config of @ual/models' shared cases."""
+    from _config import UnsupportedConfig, model_spec
+
+    with open(path) as f:
+        cases = json.load(f)
+    out = []
+    for case in cases:
+        try:
+            out.append({"name": case["name"], "spec": model_spec(case["config"], "cfg.json")})
+        except UnsupportedConfig as error:
+            out.append({"name": case["name"], "error": str(error)})
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
     commands = {"loss": (loss, 1), "token-loss": (token_loss, 1), "logits": (logits, (1, 2)), "device": (device, 1), "chunked": (chunked, 0), "anchor": (anchor, 1),
-                "checkpointing": (checkpointing, 1), "precision": (precision, 1), "window": (window, 1), "memory": (memory, 4)}
+                "checkpointing": (checkpointing, 1), "precision": (precision, 1), "window": (window, 1), "memory": (memory, 4),
+                "config-cases": (config_cases, 1)}
     name, args = (sys.argv[1] if len(sys.argv) > 1 else ""), sys.argv[2:]
     if name not in commands or len(args) not in ((commands[name][1],) if isinstance(commands[name][1], int) else commands[name][1]):
         sys.stderr.write(__doc__)

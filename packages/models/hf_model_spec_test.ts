@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { hfModelSpec } from "./hf_model_spec.ts";
+import { llamaConfigFromHf } from "./llama_config.ts";
+
+interface Case { name: string; config: Record<string, unknown>; spec?: Record<string, unknown>; error?: string }
+// the cases @ual/trainer-torch's Python reader (python/_config.py) is held to as well
+const CASES = JSON.parse(readFileSync(new URL("./fixtures/hf_config_cases.json", import.meta.url), "utf8")) as Case[];
+
+describe("hfModelSpec()", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    if (c.error !== undefined) expect(() => hfModelSpec(c.config, "cfg.json")).toThrow(c.error);
+    else expect(hfModelSpec(c.config, "cfg.json")).toEqual(c.spec);
+  });
+
+  it("the cases cover every architecture, both RoPE spellings, the window and each refusal", () => {
+    const specs = CASES.flatMap((c) => (c.spec ? [c.spec] : []));
+    expect(new Set(specs.map((s) => s.architecture))).toEqual(new Set(["LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "GPT2LMHeadModel"]));
+    expect(CASES.some((c) => "rope_parameters" in c.config && c.spec)).toBe(true);
+    expect(CASES.filter((c) => c.error !== undefined).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("llamaConfigFromHf() on hfModelSpec()", () => {
+  const byName = (prefix: string) => CASES.find((c) => c.name.startsWith(prefix))!.config;
+
+  it("takes the RoPE base from transformers 5's rope_parameters (it read 10000 before)", () => {
+    expect(llamaConfigFromHf(byName("Llama-3-8B as transformers 5")).ropeTheta).toBe(500000);
+  });
+
+  it("refuses a scaled RoPE it does not compute, in either spelling, naming the type", () => {
+    for (const name of ["Llama-3.1-8B as transformers 4", "Llama-3.1-8B as transformers 5", "Llama with rope_scaling of type linear"]) {
+      expect(() => llamaConfigFromHf(byName(name), "cfg.json"), name).toThrow(/^cfg\.json: RoPE of type (llama3|linear) \(rope_(scaling|parameters)\) is not supported by @ual\/models' tfjs Llama, which computes plain RoPE \(@ual\/trainer-torch trains it\)$/);
+    }
+  });
+
+  it("honours Mistral's sliding window by not going past it: full attention over at most W tokens is the same model", () => {
+    expect(llamaConfigFromHf(byName("Mistral-7B-v0.1"))).toMatchObject({ contextLength: 4096 });
+    expect(llamaConfigFromHf(byName("Mistral-7B-v0.3"))).toMatchObject({ contextLength: 32768 });
+  });
+});
