@@ -61,6 +61,14 @@ write_random_model(sys.argv[1], llama_config(vocab_size=300, max_position_embedd
     expect(table.stdout).toMatch(/^cpu; torch .*20 steps of 1 × 1024 tokens, micro-batch 1, LoRA r 8 \/ alpha 16 on q_proj, v_proj, dropout 0\.1, bf16/);
     expect(table.stdout).toMatch(/\| UAL: @ual\/trainer-torch's train\.py \(per-sample ε, chunked loss\) \| \d+ \| \d+\.\d\d \(the process's peak RSS\) \| \d\.\d{3} → \d\.\d{3} \|/);
 
+    // the transformers side: a machine without transformers/peft (this one) gets an error row naming the module, not a missing row
+    const hf = await run(PYTHON, [join(GPU, "check_gpu.py"), "hf", model, join(work, "hf.json")], cpu);
+    expect(hf.code, hf.stderr).toBe(0);
+    const hfResult = JSON.parse(readFileSync(join(work, "hf.json"), "utf8")) as { error?: string; steps?: number };
+    if (hfResult.error !== undefined) expect(hfResult.error).toMatch(/^ModuleNotFoundError: No module named '(peft|transformers)'/);
+    else expect(hfResult.steps).toBe(6);
+    expect((await run(PYTHON, [join(GPU, "check_gpu.py"), "table", work], cpu)).stdout).toMatch(/\| transformers \+ PEFT \(plain cross-entropy\) \| (error: |\d+ )/);
+
     // llama-7b/ has a config and no weights: train.py fails, and the phase says so instead of a number
     const failed = await run(PYTHON, [join(GPU, "check_gpu.py"), "ual", join(GPU, "llama-7b"), join(work, "ual.json")], cpu);
     expect(failed.code).toBe(0);
