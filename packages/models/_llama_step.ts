@@ -4,7 +4,7 @@ import type { LlamaConfig } from "./llama_config.ts";
 import { cachedAttention, stepAttentionBias } from "./_cached_attention.ts";
 import { logitsAtRows } from "./_logits_at_rows.ts";
 import { rmsNorm } from "./_rms_norm.ts";
-import { applyRotary, rotaryTablesAt } from "./_rotary.ts";
+import { applyRotary, ropePeriods, rotaryTablesAt } from "./_rotary.ts";
 
 /** What the incremental forward needs of a model built by `createLlama`. */
 export interface LlamaInternals {
@@ -27,7 +27,7 @@ export interface LlamaInternals {
  * logits. Intermediates are not freed here: run it inside `tidy`.
  */
 export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32Array, keyMask: readonly Uint8Array[], past: KvCache | undefined, options: StepOptions = {}): StepOutput {
-  const { heads, kvHeads, headDim: dh, rmsNormEpsilon: eps, ropeTheta, layers, vocabSize, dModel } = model.config;
+  const { heads, kvHeads, headDim: dh, rmsNormEpsilon: eps, ropeTheta, ropeScaling, layers, vocabSize, dModel } = model.config;
   if (ids.rank !== 2 || ids.dtype !== "int32") throw new Error(`Llama step: ids must be an int32 [B, T] tensor, got ${ids.dtype} [${ids.shape}]`);
   const [batch, time] = ids.shape;
   const pastLength = past?.keys[0]?.shape[2] ?? 0;
@@ -38,7 +38,7 @@ export function llamaStep(model: LlamaInternals, ids: Tensor2D, positions: Int32
   }
   if (past !== undefined && past.keys.length !== layers) throw new Error(`Llama step: the cache has ${past.keys.length} layers, the model ${layers}`);
   const bias = stepAttentionBias(keyMask, batch, time, pastLength);
-  const { cos, sin } = rotaryTablesAt(positions, batch, time, dh, ropeTheta);
+  const { cos, sin } = rotaryTablesAt(positions, batch, time, ropePeriods(dh, ropeTheta, ropeScaling));
   const byHead = (x: Tensor2D, n: number): Tensor4D => transpose(reshape(x, [batch, time, n, dh]), [0, 2, 1, 3]);
   const keys: Tensor4D[] = [];
   const values: Tensor4D[] = [];

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { causalLm, type CausalLm, type KvCache } from "./causal_lm.ts";
 import { createGpt2 } from "./create_gpt2.ts";
 import { createLlama } from "./create_llama.ts";
-import { rotaryTables, rotaryTablesAt } from "./_rotary.ts";
+import { ropePeriods, rotaryTables, rotaryTablesAt } from "./_rotary.ts";
 
 // Grouped-query attention (2 kv heads for 4 query heads), untied head, and a RoPE base far from
 // the default, so that a step which ignored the config's θ or the GQA sharing would not match.
@@ -31,8 +31,8 @@ describe("rotaryTablesAt()", () => {
   beforeAll(() => selectBackend("cpu"));
 
   it("rotaryTablesAt() gives each row the rows of rotaryTables at its own positions", () => {
-    const whole = rotaryTables(12, 8, 300);
-    const at = rotaryTablesAt(Int32Array.from([0, 0, 1, 2, 7, 8, 9, 11]), 2, 4, 8, 300);
+    const whole = rotaryTables(12, ropePeriods(8, 300));
+    const at = rotaryTablesAt(Int32Array.from([0, 0, 1, 2, 7, 8, 9, 11]), 2, 4, ropePeriods(8, 300));
     expect(at.cos.shape).toEqual([2, 1, 4, 8]);
     const cos = whole.cos.arraySync();
     const sin = whole.sin.arraySync();

@@ -23,7 +23,7 @@ import { linearTransposed } from "./_frozen_linear.ts";
 import { llamaStep } from "./_llama_step.ts";
 import { repeatKv } from "./_repeat_kv.ts";
 import { rmsNorm } from "./_rms_norm.ts";
-import { applyRotary, rotaryTables } from "./_rotary.ts";
+import { applyRotary, ropePeriods, rotaryTables } from "./_rotary.ts";
 import { tidyStep } from "./_tidy_step.ts";
 
 /**
@@ -123,6 +123,7 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
     return hook === undefined ? y : hook(name, x, y);
   };
   const { heads, kvHeads, headDim: dh, rmsNormEpsilon: eps, contextLength } = full;
+  const periods = ropePeriods(dh, full.ropeTheta, full.ropeScaling);
   const group = heads / kvHeads;
 
   const byHead = (x: Tensor2D, batch: number, time: number, n: number): Tensor4D =>
@@ -137,7 +138,7 @@ export function createLlama(config: LlamaConfig, options: CreateLlamaOptions = {
       const [batch, time] = inputIds.shape;
       if (time > contextLength) throw new Error(`Llama: ${time} tokens exceed the context length ${contextLength}`);
       const bias = causalAttentionBias(attentionMask ?? new Uint8Array(batch * time).fill(1), batch, time);
-      const { cos, sin } = rotaryTables(time, dh, full.ropeTheta);
+      const { cos, sin } = rotaryTables(time, periods);
       const embed = w("model.embed_tokens.weight") as Tensor2D;
       let h: Tensor2D = gather(embed, reshape(inputIds, [batch * time]));
       for (let i = 0; i < full.layers; i++) {

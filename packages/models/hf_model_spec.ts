@@ -117,8 +117,8 @@ function readRope(json: Json, where: string): HfRope {
  * activation, attention dropout, Qwen2's per-layer window) is an error naming the key and the
  * value, never a silently different model. The one reading of a config for every package:
  * `@ual/trainer-torch`'s Python reader (`python/_config.py`) says the same, word for word —
- * `fixtures/hf_config_cases.json` holds both to the same cases. What a model then honours is its
- * own business: the tfjs Llama (`llamaConfigFromHf`) computes plain RoPE only.
+ * `fixtures/hf_config_cases.json` holds both to the same cases. Both model implementations (the
+ * tfjs Llama through `llamaConfigFromHf`, and trainer-torch's) compute everything it accepts.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hfModelSpec } from "./hf_model_spec.ts";
-import { llamaConfigFromHf } from "./llama_config.ts";
+import { llamaConfigFromHf, llamaConfigToHf } from "./llama_config.ts";
 
 interface Case { name: string; config: Record<string, unknown>; spec?: Record<string, unknown>; error?: string }
 // the cases @ual/trainer-torch's Python reader (python/_config.py) is held to as well
@@ -28,10 +28,15 @@ describe("llamaConfigFromHf() on hfModelSpec()", () => {
     expect(llamaConfigFromHf(byName("Llama-3-8B as transformers 5")).ropeTheta).toBe(500000);
   });
 
-  it("refuses a scaled RoPE it does not compute, in either spelling, naming the type", () => {
-    for (const name of ["Llama-3.1-8B as transformers 4", "Llama-3.1-8B as transformers 5", "Llama with rope_scaling of type linear"]) {
-      expect(() => llamaConfigFromHf(byName(name), "cfg.json"), name).toThrow(/^cfg\.json: RoPE of type (llama3|linear) \(rope_(scaling|parameters)\) is not supported by @ual\/models' tfjs Llama, which computes plain RoPE \(@ual\/trainer-torch trains it\)$/);
+  it("reads a scaled RoPE in either spelling into ropeScaling, and llamaConfigToHf() writes it back", () => {
+    const llama3 = { type: "llama3", factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 };
+    for (const name of ["Llama-3.1-8B as transformers 4", "Llama-3.1-8B as transformers 5"]) {
+      const config = llamaConfigFromHf(byName(name));
+      expect(config, name).toMatchObject({ ropeTheta: 500000, ropeScaling: llama3 });
+      expect(llamaConfigFromHf(llamaConfigToHf(config))).toEqual(config);
     }
+    expect(llamaConfigFromHf(byName("Llama with rope_scaling of type linear")).ropeScaling).toEqual({ type: "linear", factor: 2 });
+    expect(llamaConfigFromHf(byName("Llama-2-7B")).ropeScaling).toBeNull();
   });
 
   it("honours Mistral's sliding window by not going past it: full attention over at most W tokens is the same model", () => {

@@ -1,4 +1,13 @@
-import { type HfLlamaSpec, hfModelSpec, LLAMA_ARCHITECTURES } from "./hf_model_spec.ts";
+import { type HfLlamaSpec, type HfRope, hfModelSpec, LLAMA_ARCHITECTURES } from "./hf_model_spec.ts";
+
+/**
+ * A scaled RoPE: `linear` divides every frequency by `factor` (position interpolation); `llama3`
+ * (Llama 3.1 / 3.2) divides the long wavelengths by it, keeps the short ones and interpolates the
+ * band between (its four numbers are `rope_scaling`'s).
+ */
+export type RopeScaling =
+  | { type: "linear"; factor: number }
+  | { type: "llama3"; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
 
 /** The shape of a Llama-family model (Hugging Face `LlamaConfig` names in the comments). */
 export interface LlamaConfig {
@@ -22,6 +31,8 @@ export interface LlamaConfig {
   rmsNormEpsilon?: number;
   /** RoPE base (`rope_theta`); default 10000. */
   ropeTheta?: number;
+  /** RoPE scaling (`rope_scaling` / `rope_parameters` of type `linear` or `llama3`); default null: plain RoPE. */
+  ropeScaling?: RopeScaling | null;
   /** Whether the LM head is the embedding table (`tie_word_embeddings`); default false. */
   tieWordEmbeddings?: boolean;
   /** Whether q, k and v projections have biases (`attention_bias`; always true for Qwen2). Default false. */
@@ -48,6 +59,7 @@ export function resolveLlamaConfig(config: LlamaConfig): Required<LlamaConfig> {
     contextLength: 2048,
     rmsNormEpsilon: 1e-6,
     ropeTheta: 10000,
+    ropeScaling: null,
     tieWordEmbeddings: false,
     attentionBias: false,
     initStd: 0.02,
@@ -62,16 +74,31 @@ export function resolveLlamaConfig(config: LlamaConfig): Required<LlamaConfig> {
   if (full.headDim % 2 !== 0) throw new Error(`Llama config: headDim must be even for RoPE, got ${full.headDim}`);
   if (!(full.rmsNormEpsilon > 0)) throw new Error("Llama config: rmsNormEpsilon must be > 0");
   if (!(full.ropeTheta > 0)) throw new Error("Llama config: ropeTheta must be > 0");
+  const scaling = full.ropeScaling;
+  if (scaling !== null) {
+    if (!(scaling.factor > 0)) throw new Error("Llama config: ropeScaling.factor must be > 0");
+    if (scaling.type === "llama3" && !(scaling.highFreqFactor > scaling.lowFreqFactor && scaling.lowFreqFactor > 0 && scaling.originalMaxPositionEmbeddings > 0)) {
+      throw new Error("Llama config: llama3 ropeScaling needs highFreqFactor > lowFreqFactor > 0 and originalMaxPositionEmbeddings > 0");
+    }
+  }
   if (!(full.initStd > 0)) throw new Error("Llama config: initStd must be > 0");
   return full;
 }
 
+function ropeScalingOf(rope: HfRope): RopeScaling | null {
+  if (rope.type === "linear") return { type: "linear", factor: rope.factor as number };
+  if (rope.type === "llama3") {
+    return { type: "llama3", factor: rope.factor as number, lowFreqFactor: rope.lowFreqFactor as number, highFreqFactor: rope.highFreqFactor as number, originalMaxPositionEmbeddings: rope.originalMaxPositionEmbeddings as number };
+  }
+  return null;
+}
+
 /**
  * Reads a Hugging Face `config.json` of a Llama, Mistral or Qwen2 model (through `hfModelSpec`,
- * the one reader of a config). What this tfjs Llama does not compute is an error rather than a
- * silently different model: RoPE scaling (`llama3`, `linear`; @ual/trainer-torch trains those).
- * Mistral's sliding window is honoured by capping `contextLength` at it: over at most W tokens,
- * full causal attention is the windowed one.
+ * the one reader of a config, which refuses by name what no UAL model computes): plain RoPE or its
+ * `linear` and `llama3` scalings (Llama 3.1 / 3.2), in `rope_scaling` or transformers 5's
+ * `rope_parameters`. Mistral's sliding window is honoured by capping `contextLength` at it: over
+ * at most W tokens, full causal attention is the windowed one.
  *
  * @example
  * ```ts
@@ -87,10 +114,6 @@ export function llamaConfigFromHf(json: Record<string, unknown>, where = "config
   const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "(none)";
   if (!(LLAMA_ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`${where}: architecture ${architecture} is not a Llama-family one (${LLAMA_ARCHITECTURES.join(", ")})`);
   const spec = hfModelSpec(json, where) as HfLlamaSpec;
-  if (spec.rope.type !== "default") {
-    const key = json.rope_parameters !== undefined && json.rope_parameters !== null ? "rope_parameters" : "rope_scaling";
-    throw new Error(`${where}: RoPE of type ${spec.rope.type} (${key}) is not supported by @ual/models' tfjs Llama, which computes plain RoPE (@ual/trainer-torch trains it)`);
-  }
   const config: LlamaConfig = {
     vocabSize: spec.vocab,
     dModel: spec.hidden,
@@ -102,6 +125,7 @@ export function llamaConfigFromHf(json: Record<string, unknown>, where = "config
     contextLength: spec.slidingWindow === null ? spec.context : Math.min(spec.context, spec.slidingWindow),
     rmsNormEpsilon: spec.normEps,
     ropeTheta: spec.rope.theta,
+    ropeScaling: ropeScalingOf(spec.rope),
     tieWordEmbeddings: spec.tied,
     attentionBias: spec.attentionBias,
   };
@@ -134,6 +158,9 @@ export function llamaConfigToHf(config: LlamaConfig): Record<string, unknown> {
     max_position_embeddings: c.contextLength,
     rms_norm_eps: c.rmsNormEpsilon,
     rope_theta: c.ropeTheta,
+    rope_scaling: c.ropeScaling === null ? null
+      : c.ropeScaling.type === "linear" ? { rope_type: "linear", factor: c.ropeScaling.factor }
+      : { rope_type: "llama3", factor: c.ropeScaling.factor, low_freq_factor: c.ropeScaling.lowFreqFactor, high_freq_factor: c.ropeScaling.highFreqFactor, original_max_position_embeddings: c.ropeScaling.originalMaxPositionEmbeddings },
     tie_word_embeddings: c.tieWordEmbeddings,
     attention_bias: c.attentionBias,
     hidden_act: "silu",

@@ -16,7 +16,7 @@ describe("llamaConfigFromHf()", () => {
 
   it("llamaConfigFromHf() rejects what it cannot compute, naming the field", () => {
     expect(() => llamaConfigFromHf({ ...llama2, architectures: ["GPT2LMHeadModel"] })).toThrow(/GPT2LMHeadModel is not a Llama-family/);
-    expect(() => llamaConfigFromHf({ ...llama2, rope_scaling: { type: "linear", factor: 2 } })).toThrow(/rope_scaling/);
+    expect(() => llamaConfigFromHf({ ...llama2, rope_scaling: { type: "dynamic", factor: 2 } })).toThrow(/rope_scaling\.rope_type "dynamic" is not supported/);
     expect(() => llamaConfigFromHf({ ...llama2, hidden_size: "4096" })).toThrow(/"hidden_size" must be a number/);
     expect(() => resolveLlamaConfig({ vocabSize: 8, dModel: 16, ffnDim: 8, layers: 1, heads: 4, kvHeads: 3 })).toThrow(/kvHeads \(3\) must divide heads/);
   });

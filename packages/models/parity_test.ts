@@ -6,6 +6,7 @@ import { selectBackend } from "@ual/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpt2Step } from "./_gpt2_step.ts";
 import { attachLora } from "./attach_lora.ts";
+import { causalLm } from "./causal_lm.ts";
 import type { Gpt2Model } from "./create_gpt2.ts";
 import type { LlamaModel } from "./create_llama.ts";
 import { loadAdaptedModel } from "./load_adapted_model.ts";
@@ -38,6 +39,7 @@ const cases = [
   ["gpt2_lora_base", "GPT-2, F32, transformer.-prefixed names"],
   ["llama", "Llama with grouped-query attention and rope_theta 5e5, F32"],
   ["qwen2_bf16_sharded", "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
+  ["llama31", "Llama 3.1's RoPE scaling (rope_scaling llama3: one frequency kept, one interpolated, two divided), F32"],
 ] as const;
 
 // wasm with its matmuls on every native path this machine has — the default (a system BLAS where
@@ -72,6 +74,14 @@ for (const backend of backends) {
         loaded.model.dispose();
       });
     }
+
+    it("the incremental step (KV cache, RoPE at explicit positions) gives Llama 3.1's scaled-RoPE reference logits too", async () => {
+      const expected = JSON.parse(readFileSync(`${fixture("llama31")}/expected_logits.json`, "utf8")) as Expected;
+      const lm = causalLm((await loadHfModel(fixture("llama31"), { trainable: false })).model);
+      const stepped = (ids: tf.Tensor2D) => lm.step(ids, Int32Array.from({ length: ids.size }, (_, i) => i % ids.shape[1]), ids.arraySync().map((row) => new Uint8Array(row.length).fill(1)), undefined).logits;
+      expect(worstError({ logits: stepped }, expected)).toBeLessThan(1e-4);
+      lm.dispose();
+    });
 
     it("loadLoraAdapters() reads a numpy-written PEFT adapter: adapted and merged logits match the reference to 1e-4", async () => {
       const expected = JSON.parse(readFileSync(`${fixture("llama_lora")}/expected_logits.json`, "utf8")) as Expected;

@@ -38,6 +38,7 @@ describe.skipIf(!HAS_TORCH)(`python/_loss.py and python/_models.py against the r
     ["gpt2_lora_base", "gpt2_lora", "GPT-2 with LoRA on the fused c_attn (fan_in_fan_out)"],
     ["llama", "llama_lora", "Llama with GQA, rope_theta 5e5, LoRA on q/v"],
     ["qwen2_bf16_sharded", undefined, "Qwen2 (q/k/v biases, tied head), BF16 in two shards"],
+    ["llama31", undefined, "Llama 3.1's RoPE scaling (rope_scaling llama3)"],
   ] as const;
   // every interpreter start imports torch (~1.5 s): all of them at once, before the checks
   const results = new Map<string, unknown>();

@@ -5,8 +5,8 @@ the same way, refusals word for word — packages/models/fixtures/hf_config_case
 the same cases (python_test.ts). The plugin reads the init folder with hfModelSpec() and runs this
 file on it too (`python3 _config.py <folder>`) before it launches anything; the training script
 reads with model_spec(). A setting the trainer cannot honour is an error naming the key and the
-value, never a silently different model. (What the tfjs models then compute is narrower: plain
-RoPE only, and Mistral's window by capping the context at it; see llamaConfigFromHf.)
+value, never a silently different model. (The tfjs models compute the same set; Mistral's window
+there by capping the context at it: see llamaConfigFromHf.)
 
 - GPT-2 (`GPT2LMHeadModel`); Llama 2/3/3.1+ (`rope_scaling` of type `llama3`, or `linear`),
   Mistral (`sliding_window`: query t sees keys t-W+1..t, as transformers' Mistral), Qwen2/2.5
