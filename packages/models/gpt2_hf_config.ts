@@ -1,5 +1,5 @@
 import { type Gpt2Config, resolveGpt2Config } from "./gpt2_config.ts";
-import { type HfGpt2Spec, hfModelSpec } from "./hf_model_spec.ts";
+import { hfArchitecture, type HfGpt2Spec, hfModelSpec } from "./hf_model_spec.ts";
 
 /**
  * Reads a Hugging Face `config.json` of a `GPT2LMHeadModel` (through `hfModelSpec`, the one
@@ -14,7 +14,7 @@ import { type HfGpt2Spec, hfModelSpec } from "./hf_model_spec.ts";
  * ```
  */
 export function gpt2ConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<Gpt2Config> {
-  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "(none)";
+  const architecture = hfArchitecture(json);
   if (architecture !== "GPT2LMHeadModel") throw new Error(`${where}: architecture ${architecture} is not GPT2LMHeadModel`);
   const spec = hfModelSpec(json, where) as HfGpt2Spec;
   const config: Gpt2Config = { vocabSize: spec.vocab, contextLength: spec.context, dModel: spec.hidden, layers: spec.layers, heads: spec.heads, layerNormEpsilon: spec.normEps };

@@ -51,6 +51,20 @@ export const HF_ARCHITECTURES = ["GPT2LMHeadModel", "LlamaForCausalLM", "Mistral
 /** The `architectures` entries read as a Llama-family model. */
 export const LLAMA_ARCHITECTURES = ["LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"] as const;
 
+/**
+ * The architecture a config names (its `architectures[0]`), or `(none)`.
+ *
+ * @example
+ * ```ts
+ * import { hfArchitecture } from "@ual/models";
+ *
+ * hfArchitecture({ architectures: ["MistralForCausalLM"] }); // "MistralForCausalLM"
+ * ```
+ */
+export function hfArchitecture(json: Record<string, unknown>): string {
+  return Array.isArray(json.architectures) && json.architectures.length > 0 ? String(json.architectures[0]) : "(none)";
+}
+
 const ROPE_TYPES = ["default", "linear", "llama3"] as const;
 const ROPE_FIELDS: Record<HfRope["type"], ReadonlyArray<[string, keyof HfRope]>> = {
   default: [],
@@ -87,11 +101,8 @@ function readRope(json: Json, where: string): HfRope {
     [fields, key] = [params, "rope_parameters"];
   } else {
     theta = json.rope_theta ?? 10000;
-    const scaling = json.rope_scaling;
-    if (scaling === undefined || scaling === null) {
-      if (!isNumber(theta)) throw new Error(`${where}: "rope_theta" must be a number, got ${JSON.stringify(theta)}`);
-      return { type: "default", theta };
-    }
+    // no rope_scaling: plain RoPE, read like an empty scaling of type default
+    const scaling = json.rope_scaling ?? {};
     if (!isObject(scaling)) refuse(where, "rope_scaling", scaling, "expected null or an object");
     kind = scaling.rope_type ?? scaling.type ?? "default";
     [fields, key] = [scaling, "rope_scaling"];
@@ -133,7 +144,7 @@ function readRope(json: Json, where: string): HfRope {
  * ```
  */
 export function hfModelSpec(json: Json, where = "config.json"): HfModelSpec {
-  const architecture = Array.isArray(json.architectures) && json.architectures.length > 0 ? String(json.architectures[0]) : "(none)";
+  const architecture = hfArchitecture(json);
   if (!(HF_ARCHITECTURES as readonly string[]).includes(architecture)) {
     throw new Error(`${where}: architecture ${architecture} is not supported (supported: ${HF_ARCHITECTURES.join(", ")})`);
   }

@@ -1,4 +1,4 @@
-import { type HfLlamaSpec, type HfRope, hfModelSpec, LLAMA_ARCHITECTURES } from "./hf_model_spec.ts";
+import { hfArchitecture, type HfLlamaSpec, type HfRope, hfModelSpec, LLAMA_ARCHITECTURES } from "./hf_model_spec.ts";
 
 /**
  * A scaled RoPE: `linear` divides every frequency by `factor` (position interpolation); `llama3`
@@ -111,7 +111,7 @@ function ropeScalingOf(rope: HfRope): RopeScaling | null {
  * ```
  */
 export function llamaConfigFromHf(json: Record<string, unknown>, where = "config.json"): Required<LlamaConfig> {
-  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "(none)";
+  const architecture = hfArchitecture(json);
   if (!(LLAMA_ARCHITECTURES as readonly string[]).includes(architecture)) throw new Error(`${where}: architecture ${architecture} is not a Llama-family one (${LLAMA_ARCHITECTURES.join(", ")})`);
   const spec = hfModelSpec(json, where) as HfLlamaSpec;
   const config: LlamaConfig = {

@@ -7,6 +7,7 @@ import {
   gpt2ConfigFromHf,
   gpt2ParameterCount,
   type Gpt2Config,
+  hfArchitecture,
   llamaConfigFromHf,
   llamaParameterCount,
   loadTokenizer,
@@ -44,8 +45,7 @@ async function initShape(folder: string): Promise<{ planning: Required<Gpt2Confi
   } catch (error) {
     throw new Error(`${NAME}: init ${folder} is not a Hugging Face model folder (${path}: ${(error as Error).message})`);
   }
-  const architecture = Array.isArray(json.architectures) ? String(json.architectures[0]) : "";
-  if (architecture === "GPT2LMHeadModel") {
+  if (hfArchitecture(json) === "GPT2LMHeadModel") {
     const config = gpt2ConfigFromHf(json, path);
     return { planning: config, parameters: gpt2ParameterCount(config) };
   }

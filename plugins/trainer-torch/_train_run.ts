@@ -54,7 +54,7 @@ let torchrunWorks: Promise<{ ok: true } | { ok: false; reason: string }> | undef
 /** `launcher: auto` probes torchrun once per process (a second or two) and remembers the answer. */
 async function chooseLauncher(setup: TorchSetup): Promise<{ launcher: LauncherName; why: string }> {
   const wanted = setup.options.launcher;
-  if (wanted === "processes" || wanted === "none") return { launcher: "processes", why: "launcher: processes" };
+  if (wanted === "processes") return { launcher: "processes", why: "launcher: processes" };
   torchrunWorks ??= probeTorchrun(setup.python.command, SCRIPT);
   const probe = await torchrunWorks;
   if (probe.ok) return { launcher: "torchrun", why: "torchrun passed its probe" };

@@ -73,9 +73,7 @@ def _rope(config, where):
     else:
         theta = _first(config, "rope_theta", default=10000.0)
         if scaling is None:
-            if isinstance(theta, bool) or not isinstance(theta, (int, float)):
-                raise UnsupportedConfig(f"{where}: \"rope_theta\" must be a number, got {_show(theta)}")
-            return {"type": "default", "theta": float(theta)}
+            scaling = {}  # plain RoPE, read like an empty scaling of type default
         if not isinstance(scaling, dict):
             _refuse(where, "rope_scaling", scaling, "expected null or an object")
         kind = _first(scaling, "rope_type", "type", default="default")

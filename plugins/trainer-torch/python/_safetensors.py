@@ -120,18 +120,18 @@ def read_model_folder(folder):
     return dict(iter_model_folder(folder))
 
 
-def write_safetensors(path, tensors, metadata=None):
-    """Writes {name: tensor} in that order, each in its own dtype, and flushes them to disk."""
+def write_safetensors_from(path, entries, metadata=None):
+    """Writes [(name, dtype, shape, make)] in that order and flushes them to disk: the header from
+    the dtypes and shapes, then each tensor made by make() and written before the next is made, so
+    the file never needs more host memory than its largest tensor (a 7B model's weights, a random
+    test model of that shape)."""
     header, offset = {}, 0
-    arrays = []
-    for name, tensor in tensors.items():
-        t = tensor.detach().to("cpu").contiguous()
-        if t.dtype not in _NAMES:
-            raise ValueError(f"{path}: {name} has dtype {t.dtype}, which safetensors does not store")
-        raw = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() > 0 else b""
-        header[name] = {"dtype": _NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        arrays.append(raw)
-        offset += len(raw)
+    for name, dtype, shape in ((e[0], e[1], tuple(e[2])) for e in entries):
+        if dtype not in _NAMES:
+            raise ValueError(f"{path}: {name} has dtype {dtype}, which safetensors does not store")
+        size = torch.empty(0, dtype=dtype).element_size() * int(torch.Size(shape).numel())
+        header[name] = {"dtype": _NAMES[dtype], "shape": list(shape), "data_offsets": [offset, offset + size]}
+        offset += size
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
@@ -139,7 +139,17 @@ def write_safetensors(path, tensors, metadata=None):
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)))
         f.write(text)
-        for raw in arrays:
-            f.write(raw)
+        for name, dtype, shape, make in entries:
+            t = make().detach().to("cpu").contiguous()
+            if t.dtype != dtype or tuple(t.shape) != tuple(shape):
+                raise ValueError(f"{path}: {name} was announced as {dtype} {list(shape)} but is {t.dtype} {list(t.shape)}")
+            if t.numel() > 0:
+                f.write(t.reshape(-1).view(torch.uint8).numpy().tobytes())
         f.flush()
         os.fsync(f.fileno())
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Writes {name: tensor} in that order, each in its own dtype, and flushes them to disk (one
+    tensor's bytes in host memory at a time)."""
+    write_safetensors_from(path, [(name, t.dtype, t.shape, lambda t=t: t) for name, t in tensors.items()], metadata)

@@ -2,12 +2,11 @@
 folders of a given shape, and a guard that fails on any op mixing tensors of two devices."""
 import json
 import os
-import struct
 
 import torch
 from torch.overrides import TorchFunctionMode
 
-from _safetensors import _NAMES
+from _safetensors import write_safetensors_from
 
 
 def llama_config(**overrides):
@@ -62,20 +61,9 @@ def write_random_model(folder, config, seed=0, dtype=torch.float32, device="cpu"
         at += n
     files = ["model.safetensors"] if len(shards) == 1 else [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
     for file, members in zip(files, shards):
-        header, offset = {}, 0
-        for name, shape in members:
-            n = size * int(torch.Size(shape).numel())
-            header[name] = {"dtype": _NAMES[dtype], "shape": list(shape), "data_offsets": [offset, offset + n]}
-            offset += n
-        header["__metadata__"] = {"format": "pt"}
-        text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-        text += b" " * (-len(text) % 8)
-        with open(os.path.join(folder, file), "wb") as f:
-            f.write(struct.pack("<Q", len(text)))
-            f.write(text)
-            for name, shape in members:
-                t = _random_tensor(name, shape, g, device).to(dtype).to("cpu").contiguous()
-                f.write(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+        # made in file order, as before: the same seed gives the same weights sharded or not
+        entries = [(name, dtype, shape, lambda name=name, shape=shape: _random_tensor(name, shape, g, device).to(dtype)) for name, shape in members]
+        write_safetensors_from(os.path.join(folder, file), entries, {"format": "pt"})
     if len(files) > 1:
         index = {"metadata": {}, "weight_map": {name: file for file, members in zip(files, shards) for name, _ in members}}
         with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
